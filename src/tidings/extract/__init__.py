@@ -1,0 +1,62 @@
+"""Extractors: pure functions from (Doc, Article, knowledge, earlier findings) to findings.
+
+Every extractor has the signature of ``Extractor``: it reads the parse, the article and what the
+extractors before it found, and returns a new ``Findings`` with its own part filled. No I/O, no
+globals, no SQL. ``PIPELINE`` lists them in the order they run; ``extract`` runs them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from tidings.types import Article, EntityMention, Findings, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# kb is a tidings.knowledge.Knowledge (actors, cues, event patterns), loaded once per process.
+Extractor = Callable[["Doc", Article, Any, Findings], Findings]
+
+
+def sentence_index(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence in the document."""
+    out = [0] * len(doc)
+    for i, sent in enumerate(doc.sents):
+        for tok in sent:
+            out[tok.i] = i
+    return out
+
+
+def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) -> Findings:
+    """Named-entity mentions exactly as the spaCy NER labelled them."""
+    sent_of = sentence_index(doc)
+    mentions = tuple(
+        EntityMention(
+            article_id=article.id,
+            sentence=sent_of[ent.start],
+            spans=(Span(ent.start_char, ent.end_char),),
+            rule="ner/spacy",
+            confidence=1.0,
+            label=ent.label_,
+            text=ent.text,
+        )
+        for ent in doc.ents
+    )
+    return replace(findings, entities=mentions)
+
+
+def pipeline() -> list[tuple[str, Extractor]]:
+    """The extractors in the order they run. Later stages read earlier stages' findings."""
+    stages: list[tuple[str, Extractor]] = [("entities", extract_entities)]
+    return stages
+
+
+def extract(
+    doc: Doc, article: Article, kb: Any = None, stages: Sequence[tuple[str, Extractor]] | None = None
+) -> Findings:
+    findings = Findings(article_id=article.id)
+    for _name, stage in stages if stages is not None else pipeline():
+        findings = stage(doc, article, kb, findings)
+    return findings

@@ -1,0 +1,473 @@
+"""The store: the only module that speaks SQL.
+
+One schema (SQLAlchemy Core) on SQLite (the default, a file path) and PostgreSQL (a
+``postgresql://`` URL). Writes are idempotent and keyed by stable ids: writing an article again
+replaces its findings rather than adding to them. Readers used by the CLI, API, web and export
+layers live here too, so no other module builds queries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from tidings.errors import TidingsError
+from tidings.types import Article, Finding, Findings, Rejected, Versions
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+# Texts: SQLite ignores lengths; PostgreSQL gets unbounded TEXT everywhere.
+T = sa.Text
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", T, primary_key=True),
+    sa.Column("value", T, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", T, primary_key=True),
+    sa.Column("external_id", T),
+    sa.Column("source", T, nullable=False),
+    sa.Column("member", T),
+    sa.Column("format", T, nullable=False),
+    sa.Column("publication", T),
+    sa.Column("edition", T),
+    sa.Column("title", T),
+    sa.Column("byline", T),
+    sa.Column("agency", T),
+    sa.Column("dateline", T),
+    sa.Column("published", T),  # ISO date or NULL when unknown
+    sa.Column("date_source", T),
+    sa.Column("language", T),
+    sa.Column("country", T),
+    sa.Column("url", T),
+    sa.Column("cluster", T),
+    sa.Column("word_count", sa.Integer, nullable=False),
+    sa.Column("text", T, nullable=False),
+    sa.Column("versions", T),  # JSON of tidings.types.Versions that produced the findings
+    sa.Index("ix_articles_published", "published"),
+    sa.Index("ix_articles_publication", "publication"),
+    sa.Index("ix_articles_cluster", "cluster"),
+)
+
+rejected = sa.Table(
+    "rejected",
+    metadata,
+    sa.Column("id", T, primary_key=True),
+    sa.Column("source", T, nullable=False),
+    sa.Column("member", T),
+    sa.Column("line", sa.Integer),
+    sa.Column("code", T, nullable=False),
+    sa.Column("reason", T, nullable=False),
+)
+
+
+def _finding_columns() -> list[sa.Column[Any]]:
+    """The provenance columns every finding table starts with."""
+    return [
+        sa.Column("id", T, primary_key=True),
+        sa.Column("article_id", T, nullable=False, index=True),
+        sa.Column("sentence", sa.Integer, nullable=False),
+        sa.Column("spans", T, nullable=False),  # JSON [[start, end], ...] into article text
+        sa.Column("rule", T, nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+    ]
+
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    *_finding_columns(),
+    sa.Column("label", T, nullable=False),
+    sa.Column("text", T, nullable=False),
+)
+
+# ---- actors (tidings.extract.actors / tidings.knowledge) -----------------------------------
+actor_mentions = sa.Table(
+    "actor_mentions",
+    metadata,
+    *_finding_columns(),
+    sa.Column("text", T, nullable=False),
+    sa.Column("actor_id", T, index=True),
+    sa.Column("name", T),
+    sa.Column("kind", T),
+    sa.Column("code", T),
+    sa.Column("country", T),
+    sa.Column("sectors", T),  # JSON list
+    sa.Column("role", T),
+    sa.Column("referent", sa.Integer),  # in-document coreference chain number
+)
+
+actors = sa.Table(
+    "actors",
+    metadata,
+    sa.Column("id", T, primary_key=True),
+    sa.Column("name", T, nullable=False),
+    sa.Column("kind", T, nullable=False),
+    sa.Column("country", T),
+    sa.Column("sectors", T),  # JSON list
+    sa.Column("aliases", T),  # JSON list
+    sa.Column("wikidata", T),
+    sa.Column("origin", T, nullable=False),  # curated, imported, learned
+)
+
+actor_roles = sa.Table(
+    "actor_roles",
+    metadata,
+    sa.Column("id", T, primary_key=True),
+    sa.Column("actor_id", T, nullable=False, index=True),
+    sa.Column("title", T),
+    sa.Column("code", T),
+    sa.Column("country", T),
+    sa.Column("sectors", T),
+    sa.Column("start", T),
+    sa.Column("end", T),
+    sa.Column("origin", T, nullable=False),
+    sa.Column("evidence", T),  # JSON list of {article_id, spans, date}
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+)
+
+# ---- quotes (tidings.extract.quotes) --------------------------------------------------------
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    *_finding_columns(),
+    sa.Column("kind", T, nullable=False),  # direct, indirect, mixed
+    sa.Column("speaker", T),  # resolved name (or the descriptive phrase for unnamed speakers)
+    sa.Column("speaker_text", T),  # the words in the sentence
+    sa.Column("speaker_spans", T),
+    sa.Column("speaker_actor_id", T, index=True),
+    sa.Column("speaker_org", T),  # organisation/country named by an unnamed speaker
+    sa.Column("cue", T),
+    sa.Column("cue_spans", T),
+    sa.Column("content", T, nullable=False),
+    sa.Column("content_spans", T, nullable=False),
+    sa.Column("medium", T),
+    sa.Column("addressee", T),
+    sa.Column("shape", T),
+)
+
+# ---- events (tidings.extract.events) --------------------------------------------------------
+events = sa.Table(
+    "events",
+    metadata,
+    *_finding_columns(),
+    sa.Column("source", T),
+    sa.Column("source_actor_id", T),
+    sa.Column("source_code", T),
+    sa.Column("source_country", T),
+    sa.Column("target", T),
+    sa.Column("target_actor_id", T),
+    sa.Column("target_code", T),
+    sa.Column("target_country", T),
+    sa.Column("cameo", T, nullable=False),
+    sa.Column("cameo_base", T),
+    sa.Column("cameo_root", T),
+    sa.Column("quad_class", sa.Integer),
+    sa.Column("goldstein", sa.Float),
+    sa.Column("plover_type", T),
+    sa.Column("plover_mode", T),
+    sa.Column("date", T),
+    sa.Column("date_precision", T),
+    sa.Column("place", T),
+    sa.Column("place_country", T),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("negated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("modal", T),
+    sa.Column("historical", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("quote_id", T),
+    sa.Column("event_key", T, index=True),  # same happening ⇒ same key (see docs/events.md)
+    sa.Index("ix_events_dyad", "source_country", "target_country"),
+    sa.Index("ix_events_cameo", "cameo_root", "cameo"),
+    sa.Index("ix_events_date", "date"),
+)
+
+FINDING_TABLES: dict[str, sa.Table] = {
+    "entities": entities,
+    "actor_mentions": actor_mentions,
+    "quotes": quotes,
+    "events": events,
+}
+
+
+def is_url(db: str) -> bool:
+    return "://" in db
+
+
+def engine_for(db: str | Path, readonly: bool = False) -> Engine:
+    """An engine for a SQLite path or a database URL (``postgresql://...``)."""
+    db = str(db)
+    if is_url(db):
+        url = db
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sa.create_engine(url, future=True, pool_pre_ping=True)
+    path = Path(db)
+    if readonly:
+        if not path.exists():
+            raise TidingsError("E101", path=db)
+        uri = f"file:{path.resolve()}?mode=ro"
+        return sa.create_engine("sqlite:///" + uri + "&uri=true", future=True)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(f"sqlite:///{path}", future=True)
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return engine
+
+
+class Store:
+    """A tidings database. Open with ``Store.open(path_or_url)``; one writer at a time."""
+
+    def __init__(self, engine: Engine, readonly: bool = False) -> None:
+        self.engine = engine
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, db: str | Path, readonly: bool = False) -> Store:
+        try:
+            engine = engine_for(db, readonly=readonly)
+            store = cls(engine, readonly=readonly)
+            if not readonly:
+                store.create()
+            else:
+                with engine.connect() as conn:
+                    conn.execute(sa.select(meta.c.value).limit(1))
+        except TidingsError:
+            raise
+        except sa.exc.OperationalError as exc:
+            raise TidingsError("E102", db=str(db), detail=str(exc.orig).strip()) from exc
+        except sa.exc.ArgumentError as exc:
+            raise TidingsError("E103", db=str(db), detail=str(exc)) from exc
+        return store
+
+    def create(self) -> None:
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
+            if row is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise TidingsError("E104", found=row[0], supported=SCHEMA_VERSION)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def known_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of these article ids are already stored."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i : i + 500])
+                rows = conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk)))
+                found.update(r[0] for r in rows)
+        return found
+
+    def write(
+        self,
+        items: Iterable[tuple[Article, Findings]],
+        versions: Versions | None = None,
+    ) -> int:
+        """Store articles with their findings in one transaction; replaces earlier findings."""
+        n = 0
+        with self.engine.begin() as conn:
+            for article, findings in items:
+                self._write_article(conn, article, findings, versions)
+                n += 1
+        return n
+
+    def _write_article(
+        self, conn: Connection, article: Article, findings: Findings, versions: Versions | None
+    ) -> None:
+        record = article_record(article)
+        record["versions"] = versions.to_json() if versions else None
+        _upsert(conn, articles, [record])
+        for table in FINDING_TABLES.values():
+            conn.execute(table.delete().where(table.c.article_id == article.id))
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for finding in findings.all():
+            by_table.setdefault(finding.table, []).append(_finding_record(finding))
+        for name, rows in by_table.items():
+            table = FINDING_TABLES[name]
+            # Two rules can produce the same finding id: keep the first, deterministically.
+            unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
+            conn.execute(table.insert(), unique)
+
+    def write_rejected(self, items: Iterable[Rejected]) -> int:
+        rows = [
+            {
+                "id": r.id,
+                "source": r.source,
+                "member": r.member,
+                "line": r.line,
+                "code": r.code,
+                "reason": r.reason,
+            }
+            for r in items
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                _upsert(conn, rejected, rows)
+        return len(rows)
+
+    def set_clusters(self, assignments: dict[str, str]) -> None:
+        with self.engine.begin() as conn:
+            for article_id, cluster in assignments.items():
+                conn.execute(
+                    articles.update().where(articles.c.id == article_id).values(cluster=cluster)
+                )
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        t = metadata.tables[table]
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+
+    def summary(self) -> dict[str, Any]:
+        """Counts that describe what the database holds (for `tidings ingest` and `tidings info`)."""
+        out: dict[str, Any] = {name: self.count(name) for name in ("articles", "rejected")}
+        for name in FINDING_TABLES:
+            out[name] = self.count(name)
+        with self.engine.connect() as conn:
+            for column in ("publication", "agency", "language", "country"):
+                c = articles.c[column]
+                rows = conn.execute(
+                    sa.select(c, sa.func.count())
+                    .group_by(c)
+                    .order_by(sa.func.count().desc(), c)
+                    .limit(10)
+                )
+                out[f"by_{column}"] = [[r[0], r[1]] for r in rows]
+            rng = conn.execute(
+                sa.select(sa.func.min(articles.c.published), sa.func.max(articles.c.published))
+            ).first()
+            out["published_range"] = [rng[0], rng[1]] if rng else [None, None]
+            labels = conn.execute(
+                sa.select(entities.c.label, sa.func.count())
+                .group_by(entities.c.label)
+                .order_by(sa.func.count().desc(), entities.c.label)
+            )
+            out["entities_by_label"] = [[r[0], r[1]] for r in labels]
+        return out
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article record by id, or by unique id prefix (at least 6 characters)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+            if row is None and len(article_id) >= 6:
+                rows = (
+                    conn.execute(
+                        sa.select(articles).where(articles.c.id.startswith(article_id, autoescape=True)).limit(2)
+                    )
+                    .mappings()
+                    .all()
+                )
+                if len(rows) == 1:
+                    row = rows[0]
+            return dict(row) if row else None
+
+    def findings_for(self, table: str, article_id: str) -> list[dict[str, Any]]:
+        t = FINDING_TABLES[table]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(t).where(t.c.article_id == article_id).order_by(t.c.sentence, t.c.spans, t.c.id)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def rows(self, table: str, order_by: Sequence[str] = ("id",)) -> Iterator[dict[str, Any]]:
+        """Every row of a table in a stable order, streamed."""
+        if table not in metadata.tables:
+            raise TidingsError("E105", table=table, tables=", ".join(exportable_tables()))
+        t = metadata.tables[table]
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=500).execute(
+                sa.select(t).order_by(*[t.c[c] for c in order_by])
+            )
+            for row in result.mappings():
+                yield dict(row)
+
+
+def exportable_tables() -> list[str]:
+    return [name for name in metadata.tables if name != "meta"]
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "external_id": article.external_id,
+        "source": article.source,
+        "member": article.member,
+        "format": article.format,
+        "publication": article.publication,
+        "edition": article.edition,
+        "title": article.title,
+        "byline": article.byline,
+        "agency": article.agency,
+        "dateline": article.dateline,
+        "published": article.published,
+        "date_source": article.date_source,
+        "language": article.language,
+        "country": article.country,
+        "url": article.url,
+        "cluster": article.cluster,
+        "word_count": article.word_count,
+        "text": article.text,
+    }
+
+
+def _finding_record(finding: Finding) -> dict[str, Any]:
+    record = finding.to_record()
+    table = FINDING_TABLES[finding.table]
+    unknown = set(record) - set(table.c.keys())
+    if unknown:
+        raise TidingsError("E106", table=finding.table, columns=", ".join(sorted(unknown)))
+    return record
+
+
+def _upsert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace rows by primary key, on SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    else:  # pragma: no cover - other databases are not supported
+        raise TidingsError("E103", db=str(conn.engine.url), detail=f"dialect {dialect}")
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = insert(table)
+    update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
+
+
+def dumps_record(record: dict[str, Any]) -> str:
+    """A record as one canonical JSON line (sorted keys, no ASCII escaping)."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,199 @@
+"""The objects that flow through tidings: articles, rejections, findings and their provenance.
+
+Offsets are the currency of the whole system: every ``Span`` is a pair of character offsets into
+``Article.text`` (Python ``str`` indices, end exclusive). Findings are frozen dataclasses; each
+extractor returns new ones and never mutates what it was given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+
+def stable_hash(*parts: object, length: int = 20) -> str:
+    """Hex digest of the parts, joined with a unit separator; stable across runs and machines."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(("" if part is None else str(part)).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Character offsets ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def to_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+def spans_to_json(spans: tuple[Span, ...] | list[Span]) -> str:
+    return json.dumps([s.to_list() for s in spans], separators=(",", ":"))
+
+
+def spans_from_json(raw: str | None) -> tuple[Span, ...]:
+    if not raw:
+        return ()
+    return tuple(Span(int(a), int(b)) for a, b in json.loads(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, normalised.
+
+    ``text`` is the body only: mastheads, bylines, category footers and similar boilerplate are
+    metadata fields. ``published`` is an ISO date (``YYYY-MM-DD``) or ``None`` when unknown; it is
+    never invented. ``source`` names the input unit (a file path or URL) and ``member`` locates the
+    article inside it (archive member, record offset, document number) when the source holds many.
+    """
+
+    text: str
+    source: str
+    format: str
+    member: str | None = None
+    external_id: str | None = None
+    publication: str | None = None
+    edition: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    agency: str | None = None
+    dateline: str | None = None
+    published: str | None = None
+    date_source: str | None = None  # "file", "option", "filename" or None: where `published` came from
+    language: str | None = None
+    country: str | None = None
+    url: str | None = None
+    cluster: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", article_id(self))
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def article_id(article: Article) -> str:
+    """Stable id: hash of the normalised text and the source identity (not the file path).
+
+    The identity is what makes two copies different articles: the publication, edition, date,
+    title and external id. The same story re-ingested from another folder keeps its id; the same
+    wire story reprinted by another paper gets its own.
+    """
+    return stable_hash(
+        "article/1",
+        article.external_id,
+        article.publication,
+        article.edition,
+        article.published,
+        article.title,
+        article.text,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input unit that did not become an article, with a reason a person can act on."""
+
+    source: str
+    reason: str
+    code: str  # e.g. "T101"; see tidings.errors
+    member: str | None = None
+    line: int | None = None
+
+    @property
+    def id(self) -> str:
+        return stable_hash("rejected/1", self.source, self.member, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Versions:
+    """What produced a set of findings. Same input and same versions give byte-identical output."""
+
+    tidings: str
+    model: str  # spaCy pipeline name + version, e.g. "en_core_web_sm 3.8.0"
+    knowledge: str = ""  # hash of the knowledge base and dictionaries
+    codebook: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Findings. Each carries its provenance: article, sentence, evidence spans, rule and confidence.
+# Subclasses name their store table in ``table``; ``to_record`` gives the column values.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    table: ClassVar[str] = ""
+
+    article_id: str
+    sentence: int
+    spans: tuple[Span, ...]
+    rule: str
+    confidence: float
+
+    @property
+    def id(self) -> str:
+        return stable_hash(self.table, self.article_id, spans_to_json(self.spans), self.rule)
+
+    def to_record(self) -> dict[str, Any]:
+        """Column values for the store: spans as JSON, tuples of strings as JSON lists."""
+        record: dict[str, Any] = {"id": self.id}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple) and all(isinstance(v, Span) for v in value):
+                value = spans_to_json(value)
+            elif isinstance(value, Span):
+                value = spans_to_json([value])
+            elif isinstance(value, (tuple, list, dict)):
+                value = json.dumps(value, sort_keys=True, ensure_ascii=False)
+            elif isinstance(value, float):
+                value = round(value, 4)
+            record[f.name] = value
+        return record
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntityMention(Finding):
+    """A named-entity mention as spaCy's NER labelled it."""
+
+    table: ClassVar[str] = "entities"
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Findings:
+    """Everything extracted from one article. Extractors return a copy with their part filled."""
+
+    article_id: str
+    entities: tuple[EntityMention, ...] = ()
+    actors: tuple[Finding, ...] = ()  # tidings.extract.actors.ActorMention
+    quotes: tuple[Finding, ...] = ()  # tidings.extract.quotes.Quote
+    events: tuple[Finding, ...] = ()  # tidings.extract.events.EventMention
+    learned_roles: tuple[Any, ...] = ()  # tidings.knowledge roles learned from this text
+    notes: tuple[str, ...] = field(default=())  # diagnostics worth reporting (not errors)
+
+    def all(self) -> tuple[Finding, ...]:
+        return self.entities + self.actors + self.quotes + self.events
