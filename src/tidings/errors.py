@@ -27,6 +27,17 @@ MESSAGES: dict[str, str] = {
     "E302": "Invalid date {value!r}: use YYYY-MM-DD.",
     "E303": "Path {path} does not exist.",
     "E304": "Invalid value {value!r} for {option}: {detail}.",
+    # Events data: codebook, dates, places, event exports (tidings.codebook, tidings.cli.events)
+    "E401": "CAMEO codebook {path} does not exist. Unset TIDINGS_CODEBOOK to use the shipped table, or fix the path.",
+    "E402": "CAMEO codebook {path} is malformed ({detail}). Compare it with the shipped data/cameo.tsv.",
+    "E403": "Invalid CAMEO root {value!r}: give a root code from 01 to 20 (e.g. --root 12).",
+    # API and web (tidings.api, tidings.store.query)
+    "E601": "Invalid value {value!r} for filter {name!r}: {detail}.",
+    "E602": "No {kind} with id {id!r} in this database. Find ids with /api/{kind}s or the {kind}s page.",
+    "E603": (
+        "GDELT export needs tidings.export.gdelt.write_gdelt, which this installation lacks ({detail}). "
+        "Use format=csv or format=jsonl, or update tidings."
+    ),
     # Rejection reasons (input units that did not become articles)
     "R101": "The file is empty.",
     "R102": "The file looks binary ({detail}), not text. Convert it to text or pick the right --format.",
@@ -38,6 +49,31 @@ MESSAGES: dict[str, str] = {
     "R108": "No reader recognises this file ({detail}). Force one with --format.",
     "R109": "The record could not be read: {detail}.",
     "R110": "Archive member skipped: {detail}.",
+    "R112": "Documentation file (README, LICENSE, *.md) in a folder of articles: not read. Name it on the command line to read it anyway.",
+    "R111": (
+        "The article text is {chars:,} characters long, more than any news article ({limit:,}); "
+        "it is probably many articles run together. Split it, or check the --format."
+    ),
+    # Ingest formats, archives and feeds (tidings.ingest.html/feeds/warc/factiva/lexis/archives)
+    "R150": "The HTML could not be parsed ({detail}). Check that the file is a complete HTML page.",
+    "R151": (
+        "Skipped {count} WARC record(s) that hold no page ({detail}). "
+        "Nothing to do unless you expected articles in them."
+    ),
+    "R152": "WARC response record skipped: {detail}.",
+    "R153": "The file is truncated or damaged: {detail}. Re-download or repair it to read the rest.",
+    "R154": "The feed entry has only a link ({url}), no article text. Run again with --fetch to download it.",
+    "R155": "Could not fetch {url}: {detail}. Check the address or try again later.",
+    "R156": "robots.txt on {host} does not allow fetching {url}; the page was not downloaded.",
+    "R157": (
+        "Archive expansion stopped: {detail}. If you trust the archive, extract it yourself and "
+        "ingest the folder, or raise --max-mb."
+    ),
+    "R158": (
+        "Unsafe archive member name {name!r} ({detail}); it was not read. "
+        "Extract the archive yourself if you trust it."
+    ),
+    "R159": "The feed could not be parsed ({detail}). Check that the file is a complete RSS or Atom feed.",
 }
 
 

@@ -108,8 +108,17 @@ def check_date(value: str | None) -> str | None:
         raise TidingsError("E302", value=value) from exc
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files under the given paths, recursively, in a stable (sorted) order; hidden files skipped."""
+# Files a folder of articles often carries that are not articles. They are skipped only when
+# found by walking a folder (a file named on the command line is always read) and the skip is
+# reported as a rejection with code R112, so nothing disappears silently.
+DOCUMENTATION = re.compile(r"^(readme|license|licence|notice|changelog|copying)(\.[a-z]+)?$|\.md$", re.I)
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, found by walking a folder) under the given paths, recursively, in a stable order.
+
+    Hidden files and folders (names starting with a dot) inside a folder are not read.
+    """
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -118,16 +127,19 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
                 if child.is_file() and not any(p.startswith(".") for p in rel.parts):
-                    yield child
+                    yield child, True
         else:
-            yield path
+            yield path, False
 
 
 def iter_units(paths: Iterable[str | Path], options: ReadOptions) -> Iterator[Unit | Rejected]:
     """Units from files, with archives expanded; oversized files rejected before reading."""
     _load_readers()
     limit = int(options.max_mb * 1024 * 1024)
-    for path in iter_files(paths):
+    for path, walked in iter_files(paths):
+        if walked and DOCUMENTATION.search(path.name):
+            yield Rejected(source=str(path), code="R112", reason=reason("R112"))
+            continue
         size = path.stat().st_size
         if size > limit:
             yield Rejected(

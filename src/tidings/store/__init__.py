@@ -396,10 +396,9 @@ class Store:
     def findings_for(self, table: str, article_id: str) -> list[dict[str, Any]]:
         t = FINDING_TABLES[table]
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(t).where(t.c.article_id == article_id).order_by(t.c.sentence, t.c.spans, t.c.id)
-            ).mappings()
-            return [dict(r) for r in rows]
+            rows = [dict(r) for r in conn.execute(sa.select(t).where(t.c.article_id == article_id)).mappings()]
+        # In reading order: by sentence, then by where the first evidence span starts.
+        return sorted(rows, key=lambda r: (r["sentence"], json.loads(r["spans"] or "[[0,0]]")[0], r["id"]))
 
     def rows(self, table: str, order_by: Sequence[str] = ("id",)) -> Iterator[dict[str, Any]]:
         """Every row of a table in a stable order, streamed."""

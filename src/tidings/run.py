@@ -1,0 +1,223 @@
+"""The pipeline driver: ingest → nlp → extract → store, streaming, resumable.
+
+``ingest()`` reads inputs lazily, skips articles the store already holds (by stable id), parses
+the rest in batches, runs the extractors and writes each batch in one transaction. A killed run
+re-run with the same inputs continues where it stopped and ends with the same database.
+
+With ``workers > 1`` the parse+extract work runs in a process pool, each worker holding its own
+spaCy pipeline and knowledge; the parent process stays the single writer and writes batches in
+input order, so the output does not depend on the number of workers. At most
+``IN_FLIGHT_PER_WORKER`` batches per worker are queued, so memory does not grow with corpus size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tidings import __version__
+from tidings.errors import reason
+from tidings.ingest import ReadOptions, read_paths
+from tidings.store import Store
+from tidings.types import Article, Findings, Rejected, Versions
+
+# Longest article text sent to the parser. The longest single news features we have seen run to
+# ~60,000 characters; anything far beyond is a concatenation or a mis-read file, and would take
+# the parser minutes and gigabytes.
+MAX_ARTICLE_CHARS = 1_000_000
+BATCH_SIZE = 64  # articles per worker task and per write transaction
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did. ``ingested + present + rejected == units seen``."""
+
+    ingested: int = 0
+    present: int = 0  # already in the store (or repeated within this run): idempotent re-ingest
+    rejected: list[Rejected] = field(default_factory=list)
+    words: int = 0
+    versions: Versions | None = None
+
+    @property
+    def total(self) -> int:
+        return self.ingested + self.present + len(self.rejected)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ingested": self.ingested,
+            "present": self.present,
+            "rejected": len(self.rejected),
+            "total": self.total,
+            "words": self.words,
+        }
+
+
+# ---- per-process state (one pipeline and one knowledge bundle per process) ----------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
+    from tidings import nlp
+    from tidings.knowledge import Knowledge
+
+    _STATE["nlp"] = nlp.load(model)
+    _STATE["kb"] = Knowledge.load(**knowledge_options)
+
+
+def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
+    """Parse and extract one batch in this process (the worker task)."""
+    from tidings.extract import extract
+
+    nlp_ = _STATE["nlp"]
+    kb = _STATE["kb"]
+    docs = nlp_.pipe([a.text for a in articles], batch_size=len(articles) or 1)
+    return [(article, extract(doc, article, kb)) for doc, article in zip(docs, articles, strict=True)]
+
+
+def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versions:
+    from tidings import nlp
+    from tidings.knowledge import Knowledge
+
+    if "nlp" not in _STATE:
+        _init_worker(model, knowledge_options)
+    kb: Knowledge = _STATE["kb"]
+    codebook = ""
+    try:
+        from tidings import codebook as cb
+
+        codebook = str(cb.VERSION)
+    except (ImportError, AttributeError):
+        pass
+    return Versions(
+        tidings=__version__, model=nlp.model_version(_STATE["nlp"]), knowledge=kb.fingerprint, codebook=codebook
+    )
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    options: ReadOptions | None = None,
+    workers: int = 1,
+    model: str | None = None,
+    knowledge_options: dict[str, Any] | None = None,
+    batch_size: int = BATCH_SIZE,
+    reprocess: bool = False,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Read, parse, extract and store; returns the counts. See the module docstring."""
+    options = options or ReadOptions()
+    knowledge_options = knowledge_options or {}
+    report = IngestReport()
+    report.versions = versions_for(model, knowledge_options)
+    seen: set[str] = set()
+
+    def fresh_articles() -> Iterator[Article]:
+        pending: list[Article] = []
+
+        def flush() -> Iterator[Article]:
+            known = set() if reprocess else store.known_ids([a.id for a in pending])
+            for article in pending:
+                if article.id in known or article.id in seen:
+                    report.present += 1
+                    continue
+                seen.add(article.id)
+                yield article
+            pending.clear()
+
+        rejected_batch: list[Rejected] = []
+        for item in read_paths(paths, options):
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                rejected_batch.append(item)
+                if len(rejected_batch) >= batch_size:
+                    store.write_rejected(rejected_batch)
+                    rejected_batch = []
+                continue
+            if len(item.text) > MAX_ARTICLE_CHARS:
+                too_long = Rejected(
+                    source=item.source,
+                    member=item.member,
+                    code="R111",
+                    reason=reason("R111", chars=len(item.text), limit=MAX_ARTICLE_CHARS),
+                )
+                report.rejected.append(too_long)
+                rejected_batch.append(too_long)
+                continue
+            pending.append(item)
+            if len(pending) >= batch_size:
+                yield from flush()
+        yield from flush()
+        store.write_rejected(rejected_batch)
+
+    def write(results: list[tuple[Article, Findings]]) -> None:
+        store.write(results, report.versions)
+        report.ingested += len(results)
+        report.words += sum(a.word_count for a, _ in results)
+        if on_progress:
+            on_progress(report)
+
+    batches = _batches(fresh_articles(), batch_size)
+    if workers <= 1:
+        for batch in batches:
+            write(process_batch(batch))
+    else:
+        _run_pool(batches, workers, model, knowledge_options, write)
+    _after_ingest(store)
+    return report
+
+
+def _run_pool(
+    batches: Iterator[list[Article]],
+    workers: int,
+    model: str | None,
+    knowledge_options: dict[str, Any],
+    write: Callable[[list[tuple[Article, Findings]]], None],
+) -> None:
+    # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
+    method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    ctx = mp.get_context(method)
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, knowledge_options)) as pool:
+        queue: deque[Any] = deque()
+        for batch in batches:
+            queue.append(pool.apply_async(process_batch, (batch,)))
+            if len(queue) >= workers * IN_FLIGHT_PER_WORKER:
+                write(queue.popleft().get())
+        while queue:
+            write(queue.popleft().get())
+
+
+def _after_ingest(store: Store) -> None:
+    """Corpus-level steps that read the store: near-duplicate clusters, event aggregation."""
+    for module_name, fn_name in (("tidings.corpus.clusters", "assign_clusters"), ("tidings.corpus.events", "aggregate")):
+        try:
+            module = __import__(module_name, fromlist=[fn_name])
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        fn = getattr(module, fn_name, None)
+        if fn is not None:
+            fn(store)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,53 @@
+"""Shared fixtures: the spaCy pipeline (loaded once), PostgreSQL (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PG_BASE = os.environ.get("TIDINGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from tidings import nlp as tnlp
+
+    return tnlp.load()
+
+
+def _pg_available() -> str | None:
+    """None when the server answers, else the reason it cannot be used."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    try:
+        with psycopg.connect(PG_BASE, connect_timeout=3) as conn:
+            conn.execute("select 1")
+    except Exception as exc:  # noqa: BLE001
+        return f"no PostgreSQL at {PG_BASE} ({type(exc).__name__}: {str(exc).strip().splitlines()[0]})"
+    return None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    why = _pg_available()
+    if why:
+        pytest.skip(why)
+    import psycopg
+
+    schema = "tidings_test_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
