@@ -58,5 +58,8 @@ def test_jsonl_sniffed_without_extension() -> None:
 
 
 def test_forced_format_overrides_sniffing() -> None:
-    (a,) = read([json.dumps({"text": "A story."})], name="dump.txt", format="press")
-    assert isinstance(a, Article) and a.format == "press"
+    lines = ["The Meridian Herald", "", "Envoys met in Doha on Thursday, officials said."]
+    (sniffed,) = read(lines, name="story.txt")
+    assert isinstance(sniffed, Article) and sniffed.format == "press"
+    forced = read(lines, name="story.txt", format="jsonl")
+    assert [(type(i).__name__, getattr(i, "code", None)) for i in forced] == [("Rejected", "R106")] * 2

@@ -32,12 +32,46 @@ MESSAGES: dict[str, str] = {
     "E402": "CAMEO codebook {path} is malformed ({detail}). Compare it with the shipped data/cameo.tsv.",
     "E403": "Invalid CAMEO root {value!r}: give a root code from 01 to 20 (e.g. --root 12).",
     # API and web (tidings.api, tidings.store.query)
-    "E601": "Invalid value {value!r} for filter {name!r}: {detail}.",
-    "E602": "No {kind} with id {id!r} in this database. Find ids with /api/{kind}s or the {kind}s page.",
-    "E603": (
+    "E901": "Invalid value {value!r} for filter {name!r}: {detail}.",
+    "E902": "No {kind} with id {id!r} in this database. Find ids with /api/{kind}s or the {kind}s page.",
+    "E903": (
         "GDELT export needs tidings.export.gdelt.write_gdelt, which this installation lacks ({detail}). "
         "Use format=csv or format=jsonl, or update tidings."
     ),
+    # Actors and the knowledge base (tidings.knowledge, tidings.cli.actors)
+    "E701": "Invalid date {value!r} in an actor data file: {detail}. Write dates as YYYY-MM-DD.",
+    "E702": "Actor data file {path} could not be read: {detail}. Fix the YAML (compare data/actors/people.yaml).",
+    "E703": "No PETRARCH actor or agent dictionary in {path}. Give the folder with *.actors.txt and *.agents.txt files.",
+    "E704": "No actor matches {name!r}. List actors with `tidings actors` or add one in an override file.",
+    # Event patterns and event evaluation (tidings.extract.events, tidings.knowledge.petrarch_verbs)
+    "E601": "Pattern {where!r} uses the synonym set {name} that is not defined. Define it (a line `&NAME` followed by `+WORD` lines) before using it.",
+    "E602": "Pattern entry {entry!r} in {origin} has no lemma. Give every verb/noun pattern a `lemma:`.",
+    "E603": "{origin} is not an event pattern file. It must be YAML with `verbs:`, `nouns:` and/or `rules:` (see tidings/data/patterns/verbs.yaml).",
+    "E604": "Could not read the PETRARCH dictionary {path}: {detail}. Check the path and that it is a PETRARCH verbs/discards file.",
+    "E605": "Scoring PETRARCH records needs {what}, which is not available in this installation ({detail}).",
+    "E606": "No <Sentence> records found in {path}. Give a PETRARCH validation file (PETR.UnitTest.records.xml style).",
+    "E607": "Line {line} of {path} is not a gold event record: {detail}. Each line needs `text` and `events` (list of {{source, target, code}}).",
+    # Scale: Ray engine, Parquet shards, schema migrations (tidings.engines.ray, tidings.cli.load,
+    # tidings.store.migrations)
+    "E801": (
+        "The Ray engine needs Ray, which is not installed ({detail}). "
+        "Install the extra with `pip install 'tidings[ray]'`, or run with --engine local."
+    ),
+    "E802": (
+        "Could not connect to the Ray cluster at {address}: {detail}. Start one with `ray start --head` "
+        "(then use --address auto) or give its client address, e.g. --address ray://head-node:10001."
+    ),
+    "E803": "A Ray worker failed while processing articles: {detail}. Run the same input with --engine local to see the error.",
+    "E804": (
+        "{path} is not a folder of tidings Parquet shards ({detail}). Give folders written by "
+        "`tidings ingest --shards DIR`."
+    ),
+    "E805": (
+        "Shards in {path} were written with schema version {found}; this tidings supports up to {supported}. "
+        "Upgrade tidings before loading them."
+    ),
+    "E806": "Schema migration {version} ({description}) failed on {db}: {detail}. The database was left unchanged.",
+    "E807": "Shard folder {path} already holds shards; give an empty or new folder so runs do not mix.",
     # Rejection reasons (input units that did not become articles)
     "R101": "The file is empty.",
     "R102": "The file looks binary ({detail}), not text. Convert it to text or pick the right --format.",
@@ -74,6 +108,10 @@ MESSAGES: dict[str, str] = {
         "Extract the archive yourself if you trust it."
     ),
     "R159": "The feed could not be parsed ({detail}). Check that the file is a complete RSS or Atom feed.",
+    "R160": (
+        "The HTML page is {size} MB, more than the {limit} MB an article page can be; it was not read. "
+        "Check that it is one article page, not a dump of many."
+    ),
 }
 
 

@@ -36,6 +36,8 @@ def ingest(
     reprocess: Annotated[bool, typer.Option(help="Re-extract articles already in the database.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    engine: Annotated[str, typer.Option(help="local (this machine) or ray (pip install tidings[ray]).")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address: auto, ray://host:10001.")] = None,
 ) -> None:
     """Read articles into the database, extract findings, and summarise what is there."""
     from tidings.ingest import ReadOptions, check_date, formats
@@ -50,6 +52,13 @@ def ingest(
         if not p.exists():
             raise TidingsError("E303", path=str(p))
     n_workers = workers or default_workers()
+    run_engine = None
+    if engine == "ray":
+        from tidings.engines.ray import RayEngine
+
+        run_engine = RayEngine(address=address, workers=n_workers, model=model)
+    elif engine != "local":
+        raise TidingsError("E304", value=engine, option="--engine", detail="choose local or ray")
     with Store.open(db) as store:
         bar = _progress_bar(enabled=progress and not json_out and err.is_terminal)
         report = run_ingest(
@@ -59,6 +68,7 @@ def ingest(
             workers=n_workers,
             model=model,
             on_progress=bar.update if bar else None,
+            engine=run_engine,
         )
         if bar:
             bar.close()

@@ -259,6 +259,14 @@ def _continues(previous: str, following: str) -> bool:
     return tail.endswith(",") or tail.endswith(("-", "–", "—")) or last_word in FUNCTION_WORDS
 
 
+# A body of one line with fewer words than this and no closing punctuation is a heading, not news.
+HEADING_MAX_WORDS = 15
+
+
+def _looks_like_a_heading(paragraph: str) -> bool:
+    return len(paragraph.split()) < HEADING_MAX_WORDS and not paragraph.rstrip().endswith(tuple(".!?\"'”’…"))
+
+
 def join_paragraphs(paragraphs: list[str]) -> list[str]:
     out: list[str] = []
     for para in paragraphs:
@@ -339,6 +347,14 @@ def parse_document(
             line=start_line,
             code="R104",
             reason=reason("R104", detail=what),
+        )
+    if len(paragraphs) == 1 and _looks_like_a_heading(paragraphs[0]) and not (title or byline):
+        return Rejected(
+            source=unit.source,
+            member=member,
+            line=start_line,
+            code="R104",
+            reason=reason("R104", detail="the document is one short line (a masthead or headline?) with no body"),
         )
     text = "\n\n".join(paragraphs)
     dateline = None

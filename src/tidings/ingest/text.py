@@ -82,12 +82,29 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return normalise(data.decode("utf-8")), None
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
+    best = _guess(data)
     if best is None:
         return None, "no text encoding fits these bytes"
-    return normalise(str(best)), None
+    return normalise(data.decode(best, errors="replace")), None
+
+
+# Single-byte encodings of Western European exports. On short texts charset detection often
+# cannot tell them from Central European code pages (it read "Genève" as "Genčve" in our tests);
+# when a Western encoding is among the plausible ones, it wins, because the press databases our
+# users export from write Windows-1252 when they do not write UTF-8.
+WESTERN = ("cp1252", "iso8859_15", "latin_1")
+
+
+def _guess(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    encodings = [m.encoding for m in matches]
+    for western in WESTERN:
+        if western in encodings:
+            return western
+    best = matches.best()
+    return best.encoding if best else None
 
 
 def normalise(text: str) -> str:
@@ -105,7 +122,4 @@ def detected_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        return best.encoding if best else "unknown"
+        return _guess(data) or "unknown"
