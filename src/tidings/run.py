@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tidings import __version__
 from tidings.errors import reason
@@ -70,6 +70,7 @@ def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
 
     _STATE["nlp"] = nlp.load(model)
     _STATE["kb"] = Knowledge.load(**knowledge_options)
+    _STATE["key"] = (model, repr(sorted(knowledge_options.items())))
 
 
 def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
@@ -82,12 +83,16 @@ def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
     return [(article, extract(doc, article, kb)) for doc, article in zip(docs, articles, strict=True)]
 
 
+def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
+    if "nlp" not in _STATE or _STATE.get("key") != (model, repr(sorted(knowledge_options.items()))):
+        _init_worker(model, knowledge_options)
+
+
 def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versions:
     from tidings import nlp
     from tidings.knowledge import Knowledge
 
-    if "nlp" not in _STATE:
-        _init_worker(model, knowledge_options)
+    _ensure_state(model, knowledge_options)
     kb: Knowledge = _STATE["kb"]
     codebook = ""
     try:
@@ -122,12 +127,20 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     reprocess: bool = False,
     on_progress: Callable[[IngestReport], None] | None = None,
+    engine: Engine | None = None,
+    corpus_steps: bool = True,
 ) -> IngestReport:
-    """Read, parse, extract and store; returns the counts. See the module docstring."""
+    """Read, parse, extract and store; returns the counts. See the module docstring.
+
+    ``corpus_steps=False`` skips the corpus-level steps that query the store after the run
+    (clusters, event keys): ``tidings.store.shards.write_shards`` passes a Parquet shard writer as
+    ``store`` and those steps run when the shards are loaded into a database instead.
+    """
     options = options or ReadOptions()
     knowledge_options = knowledge_options or {}
     report = IngestReport()
     report.versions = versions_for(model, knowledge_options)
+    _import_knowledge(store)
     seen: set[str] = set()
 
     def fresh_articles() -> Iterator[Article]:
@@ -176,33 +189,57 @@ def ingest(
             on_progress(report)
 
     batches = _batches(fresh_articles(), batch_size)
-    if workers <= 1:
-        for batch in batches:
-            write(process_batch(batch))
-    else:
-        _run_pool(batches, workers, model, knowledge_options, write)
-    _after_ingest(store)
+    engine = engine or LocalEngine(workers=workers, model=model, knowledge_options=knowledge_options)
+    for results in engine.map(batches):
+        write(results)
+    if corpus_steps:
+        _after_ingest(store)
     return report
 
 
-def _run_pool(
-    batches: Iterator[list[Article]],
-    workers: int,
-    model: str | None,
-    knowledge_options: dict[str, Any],
-    write: Callable[[list[tuple[Article, Findings]]], None],
-) -> None:
-    # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
-    method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
-    ctx = mp.get_context(method)
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, knowledge_options)) as pool:
-        queue: deque[Any] = deque()
-        for batch in batches:
-            queue.append(pool.apply_async(process_batch, (batch,)))
-            if len(queue) >= workers * IN_FLIGHT_PER_WORKER:
-                write(queue.popleft().get())
-        while queue:
-            write(queue.popleft().get())
+class Engine(Protocol):
+    """Runs parse+extract over batches, yielding results in input order (the writer is the caller)."""
+
+    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings]]]: ...
+
+
+@dataclass
+class LocalEngine:
+    """This machine: in-process for one worker, a bounded process pool for more."""
+
+    workers: int = 1
+    model: str | None = None
+    knowledge_options: dict[str, Any] = field(default_factory=dict)
+
+    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings]]]:
+        if self.workers <= 1:
+            _ensure_state(self.model, self.knowledge_options)
+            for batch in batches:
+                yield process_batch(batch)
+            return
+        # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
+        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+        ctx = mp.get_context(method)
+        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model, self.knowledge_options)) as pool:
+            queue: deque[Any] = deque()
+            for batch in batches:
+                queue.append(pool.apply_async(process_batch, (batch,)))
+                if len(queue) >= self.workers * IN_FLIGHT_PER_WORKER:
+                    yield queue.popleft().get()
+            while queue:
+                yield queue.popleft().get()
+
+
+def _import_knowledge(store: Store) -> None:
+    """Put the curated actor knowledge base into a database that has none yet (for the actors
+    table, the API and exports); learned roles then accumulate next to it."""
+    kb = _STATE.get("kb")
+    if kb is None or kb.actors is None:
+        return
+    from tidings.store.knowledge import has_curated_actors, import_kb
+
+    if not has_curated_actors(store):
+        import_kb(store, kb.actors)
 
 
 def _after_ingest(store: Store) -> None:

@@ -49,7 +49,12 @@ def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) ->
 
 def pipeline() -> list[tuple[str, Extractor]]:
     """The extractors in the order they run. Later stages read earlier stages' findings."""
-    stages: list[tuple[str, Extractor]] = [("entities", extract_entities)]
+    from tidings.extract.actors import extract_actors
+
+    stages: list[tuple[str, Extractor]] = [
+        ("entities", extract_entities),
+        ("actors", extract_actors),
+    ]
     return stages
 
 

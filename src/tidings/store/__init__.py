@@ -120,6 +120,8 @@ actors = sa.Table(
     sa.Column("aliases", T),  # JSON list
     sa.Column("wikidata", T),
     sa.Column("origin", T, nullable=False),  # curated, imported, learned
+    sa.Column("code", T),  # code when no role applies (a country's or IGO's own code)
+    sa.Column("roles", T),  # JSON list of roles (title, code, start, end, origin, count), for export
 )
 
 actor_roles = sa.Table(
@@ -136,6 +138,17 @@ actor_roles = sa.Table(
     sa.Column("origin", T, nullable=False),
     sa.Column("evidence", T),  # JSON list of {article_id, spans, date}
     sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+)
+
+# One row per (learned role, article): re-running an article does not inflate counts.
+actor_role_evidence = sa.Table(
+    "actor_role_evidence",
+    metadata,
+    sa.Column("role_id", T, primary_key=True),
+    sa.Column("article_id", T, primary_key=True),
+    sa.Column("date", T),
+    sa.Column("spans", T),
+    sa.Column("text", T),
 )
 
 # ---- quotes (tidings.extract.quotes) --------------------------------------------------------
@@ -157,6 +170,36 @@ quotes = sa.Table(
     sa.Column("addressee", T),
     sa.Column("shape", T),
 )
+
+
+def read_quotes(
+    store: Store,
+    speaker: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Quotes with their article's date and publication, newest first.
+
+    ``speaker`` matches the resolved speaker or the speaker's words, case-insensitively, as a
+    substring; ``since`` keeps articles published on or after that ISO date.
+    """
+    query = (
+        sa.select(quotes, articles.c.published, articles.c.publication, articles.c.title)
+        .join(articles, articles.c.id == quotes.c.article_id)
+        .order_by(articles.c.published.desc(), quotes.c.article_id, quotes.c.sentence, quotes.c.id)
+    )
+    if speaker:
+        pattern = f"%{speaker.lower()}%"
+        query = query.where(
+            sa.or_(sa.func.lower(quotes.c.speaker).like(pattern), sa.func.lower(quotes.c.speaker_text).like(pattern))
+        )
+    if since:
+        query = query.where(articles.c.published >= since)
+    if limit is not None:
+        query = query.limit(limit)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
 
 # ---- events (tidings.extract.events) --------------------------------------------------------
 events = sa.Table(
@@ -260,13 +303,10 @@ class Store:
         return store
 
     def create(self) -> None:
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            if row is None:
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise TidingsError("E104", found=row[0], supported=SCHEMA_VERSION)
+        """Create the schema, or upgrade an older database to SCHEMA_VERSION (tidings.store.migrations)."""
+        from tidings.store.migrations import upgrade
+
+        upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -318,6 +358,10 @@ class Store:
             # Two rules can produce the same finding id: keep the first, deterministically.
             unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
             conn.execute(table.insert(), unique)
+        if findings.learned_roles:
+            from tidings.store.knowledge import write_learned_roles
+
+            write_learned_roles(conn, findings.learned_roles)
 
     def write_rejected(self, items: Iterable[Rejected]) -> int:
         rows = [

@@ -1,0 +1,242 @@
+"""Store functions for the actor knowledge base: the ``actors``, ``actor_roles`` and
+``actor_role_evidence`` tables (defined in ``tidings.store``).
+
+- ``import_kb`` writes a loaded ``ActorKB`` (shipped, user or imported dictionaries) into the database;
+- ``write_learned_roles`` accumulates roles learned from articles: one evidence row per (role,
+  article), so the role's ``count`` is the number of articles that state it and ``start``/``end``
+  the first and last publication dates it was seen; re-running an article changes nothing;
+- ``find_actors`` reads actors with their roles over time for ``tidings actors`` and the web layer.
+
+A learned role never overwrites a curated one: it gets its own row (origin ``learned``) and, when it
+disagreed with a curated role held that day, its evidence says so (``conflict``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from tidings.knowledge.kb import Actor, ActorKB, LearnedRole, Role
+from tidings.store import Store, _upsert, actor_role_evidence, actor_roles, actors
+from tidings.types import spans_to_json, stable_hash
+
+# Evidence entries kept inline in actor_roles.evidence (all of them stay in actor_role_evidence).
+INLINE_EVIDENCE = 5
+
+
+def role_id(actor_id: str, role: Role) -> str:
+    return stable_hash("role/1", actor_id, role.title.lower(), role.code, role.origin, role.start, role.end)
+
+
+def _actor_row(actor: Actor, roles_json: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "country": actor.country,
+        "sectors": json.dumps(list(actor.sectors)),
+        "aliases": json.dumps(list(actor.aliases), ensure_ascii=False),
+        "wikidata": actor.wikidata,
+        "origin": actor.origin,
+        "code": actor.code,
+        "roles": json.dumps(roles_json, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def import_kb(store: Store, kb: ActorKB) -> tuple[int, int]:
+    """Write every actor of ``kb`` and its roles; returns (actors, roles) written. Learned roles
+    already in the database are kept."""
+    actor_rows: list[dict[str, Any]] = []
+    role_rows: list[dict[str, Any]] = []
+    for actor in kb:
+        roles_json = []
+        for role in actor.roles:
+            roles_json.append({k: v for k, v in role.to_dict().items() if k != "evidence"} | {"count": 1})
+            role_rows.append(
+                {
+                    "id": role_id(actor.id, role),
+                    "actor_id": actor.id,
+                    "title": role.title,
+                    "code": role.code,
+                    "country": role.country,
+                    "sectors": json.dumps(list(role.sectors)),
+                    "start": role.start,
+                    "end": role.end,
+                    "origin": role.origin,
+                    "evidence": json.dumps([{"source": e} for e in role.evidence], ensure_ascii=False),
+                    "count": 1,
+                }
+            )
+        actor_rows.append(_actor_row(actor, roles_json))
+    with store.engine.begin() as conn:
+        for i in range(0, len(actor_rows), 500):
+            _upsert(conn, actors, actor_rows[i : i + 500])
+        for i in range(0, len(role_rows), 500):
+            _upsert(conn, actor_roles, role_rows[i : i + 500])
+        for actor_id in {r["actor_id"] for r in role_rows}:
+            _refresh_roles_json(conn, actor_id)
+    return len(actor_rows), len(role_rows)
+
+
+def write_learned_roles(store: Store | Connection, roles: Iterable[LearnedRole]) -> int:
+    """Accumulate learned roles (from ``Findings.learned_roles``); returns how many were written.
+
+    Pass a ``Store`` or, to share the article's transaction, an open ``Connection``.
+    """
+    items = list(roles)
+    if not items:
+        return 0
+    if isinstance(store, Store):
+        with store.engine.begin() as conn:
+            return _write_learned(conn, items)
+    return _write_learned(store, items)
+
+
+def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
+    touched: dict[str, LearnedRole] = {}
+    for role in items:
+        exists = conn.execute(sa.select(actors.c.id).where(actors.c.id == role.actor_id)).first()
+        if exists is None:
+            conn.execute(
+                actors.insert().values(
+                    id=role.actor_id,
+                    name=role.name,
+                    kind=role.kind,
+                    country=role.country,
+                    sectors=json.dumps([]),
+                    aliases=json.dumps([]),
+                    wikidata=None,
+                    origin="learned",
+                    code=None,
+                    roles="[]",
+                )
+            )
+        _upsert(
+            conn,
+            actor_role_evidence,
+            [
+                {
+                    "role_id": role.role_id,
+                    "article_id": role.article_id,
+                    "date": role.date,
+                    "spans": spans_to_json(list(role.spans)),
+                    "text": role.text
+                    if role.conflict is None
+                    else f"{role.text} [conflict: {role.conflict}]",
+                }
+            ],
+        )
+        touched[role.role_id] = role
+    for rid, role in touched.items():
+        ev = (
+            conn.execute(
+                sa.select(actor_role_evidence)
+                .where(actor_role_evidence.c.role_id == rid)
+                .order_by(actor_role_evidence.c.date, actor_role_evidence.c.article_id)
+            )
+            .mappings()
+            .all()
+        )
+        dates = [e["date"] for e in ev if e["date"]]
+        inline = [
+            {
+                "article_id": e["article_id"],
+                "date": e["date"],
+                "spans": json.loads(e["spans"] or "[]"),
+                "text": e["text"],
+            }
+            for e in ev[:INLINE_EVIDENCE]
+        ]
+        _upsert(
+            conn,
+            actor_roles,
+            [
+                {
+                    "id": rid,
+                    "actor_id": role.actor_id,
+                    "title": role.title,
+                    "code": role.code,
+                    "country": role.country,
+                    "sectors": json.dumps(list(role.sectors)),
+                    "start": min(dates) if dates else None,
+                    "end": max(dates) if dates else None,
+                    "origin": "learned",
+                    "evidence": json.dumps(inline, ensure_ascii=False),
+                    "count": len(ev),
+                }
+            ],
+        )
+    for actor_id in {r.actor_id for r in touched.values()}:
+        _refresh_roles_json(conn, actor_id)
+    return len(items)
+
+
+def _refresh_roles_json(conn: Connection, actor_id: str) -> None:
+    rows = (
+        conn.execute(
+            sa.select(actor_roles)
+            .where(actor_roles.c.actor_id == actor_id)
+            .order_by(actor_roles.c.start, actor_roles.c.origin, actor_roles.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    summary = [
+        {
+            "title": r["title"],
+            "code": r["code"],
+            "country": r["country"],
+            "start": r["start"],
+            "end": r["end"],
+            "origin": r["origin"],
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+    conn.execute(
+        actors.update()
+        .where(actors.c.id == actor_id)
+        .values(roles=json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    )
+
+
+def find_actors(store: Store, name: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Actors whose id, name or aliases contain ``name`` (all when None), each with ``roles``
+    (every role row, oldest first, evidence decoded)."""
+    query = sa.select(actors).order_by(actors.c.kind, actors.c.name).limit(limit)
+    if name:
+        needle = f"%{name.lower()}%"
+        query = query.where(
+            sa.or_(
+                actors.c.id == name,
+                sa.func.lower(actors.c.name).like(needle),
+                sa.func.lower(actors.c.aliases).like(needle),
+            )
+        )
+    with store.engine.connect() as conn:
+        found = [dict(r) for r in conn.execute(query).mappings()]
+        for actor in found:
+            rows = conn.execute(
+                sa.select(actor_roles)
+                .where(actor_roles.c.actor_id == actor["id"])
+                .order_by(actor_roles.c.start, actor_roles.c.id)
+            ).mappings()
+            actor["aliases"] = json.loads(actor["aliases"] or "[]")
+            actor["sectors"] = json.loads(actor["sectors"] or "[]")
+            actor["roles"] = [
+                dict(r)
+                | {"evidence": json.loads(r["evidence"] or "[]"), "sectors": json.loads(r["sectors"] or "[]")}
+                for r in rows
+            ]
+    return found
+
+
+def has_curated_actors(store: Store) -> bool:
+    """Whether the knowledge base has been imported into this database already."""
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(actors.c.id).where(actors.c.origin != "learned").limit(1)).first()
+    return row is not None
