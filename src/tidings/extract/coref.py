@@ -1,0 +1,615 @@
+"""In-document reference resolution: which mentions in one article name the same person or body.
+
+Owns ``resolve_references(doc) -> References``, a pure function of a parsed spaCy ``Doc`` that the
+quote and actor extractors share. It links, inside one article:
+
+- full names to later short names ("Amara Okafor" ... "Okafor", "Ms Okafor"), tolerating spaCy
+  labelling a known surname as NORP/ORG/GPE or not labelling it at all;
+- role nouns ("the minister", "the spokeswoman") to the person who carries that title in the text
+  ("Defence Minister Kemal Aydın", "Ana Ruiz, the foreign minister of Chile,");
+- he/she/him/her/his to the most recent compatible person (gender from honorifics, gendered titles
+  and pronoun agreement), they/them/their to the most recent organisation or group;
+- relative "who" to the noun it modifies.
+
+Organisations and places become referents too (kind ``org``/``gpe``; NORP plurals are ``group``).
+No model besides the parse is used, and nothing is read from disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Pronoun resolution looks this many sentences back (besides the pronoun's own sentence).
+# Three covers "Name said X. It was ... . He added ..." chains in the hand-written news fixtures
+# and the PolNeAR dev articles; going further mostly picked the wrong person.
+PRONOUN_WINDOW = 3
+# A pronoun in a quote-attribution slot ("..., he said") may skip over non-speakers this far back.
+SPEAKER_WINDOW = 6
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+# Honorifics and gendered role words: grammar of English news, not world knowledge.
+MALE_MARKERS = frozenset(
+    {
+        "mr",
+        "mr.",
+        "sir",
+        "lord",
+        "king",
+        "prince",
+        "spokesman",
+        "chairman",
+        "congressman",
+        "father",
+        "brother",
+        "son",
+        "husband",
+        "uncle",
+        "businessman",
+        "sultan",
+        "emir",
+        "sheikh",
+    }
+)
+FEMALE_MARKERS = frozenset(
+    {
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "miss",
+        "dame",
+        "lady",
+        "queen",
+        "princess",
+        "spokeswoman",
+        "chairwoman",
+        "congresswoman",
+        "mother",
+        "sister",
+        "daughter",
+        "wife",
+        "aunt",
+        "businesswoman",
+    }
+)
+HONORIFICS = frozenset(
+    {
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "miss",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "sir",
+        "dame",
+        "gen",
+        "gen.",
+        "sen",
+        "sen.",
+        "rep",
+        "rep.",
+        "gov",
+        "gov.",
+        "president",
+        "lord",
+        "lady",
+    }
+)
+QUOTE_CHARS = frozenset("\"“”«»„‚‘’'")
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+ORG_LABELS = frozenset({"ORG", "FAC"})
+GPE_LABELS = frozenset({"GPE", "LOC"})
+
+
+@dataclass(frozen=True)
+class Referent:
+    """One thing the article talks about, with every mention of it found in the text."""
+
+    id: int
+    name: str  # the fullest name in the document
+    kind: str  # "person", "org", "gpe" or "group"
+    mentions: tuple[Span, ...]
+    titles: tuple[tuple[str, Span], ...] = ()  # role phrases attached to it in the text
+    gender: str | None = None  # "male", "female" or None when the text does not say
+
+
+@dataclass(frozen=True)
+class References:
+    """The referents of one document and a token index to look mentions up by position."""
+
+    referents: tuple[Referent, ...]
+    by_token: dict[int, int] = field(default_factory=dict)  # token index -> position in referents
+
+    def referent_at(self, span: Span) -> Referent | None:
+        """The referent with a mention covering the span's head token (or any token of it)."""
+        index = self.by_token.get(span.root.i)
+        if index is None:
+            for token in span:
+                index = self.by_token.get(token.i)
+                if index is not None:
+                    break
+        return None if index is None else self.referents[index]
+
+    def by_id(self, referent_id: int) -> Referent | None:
+        for referent in self.referents:
+            if referent.id == referent_id:
+                return referent
+        return None
+
+
+@dataclass
+class _Draft:
+    """A referent under construction."""
+
+    kind: str
+    name_tokens: list[str]
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # token [start, end)
+    titles: list[tuple[str, tuple[int, int], str]] = field(default_factory=list)  # text, span, head lemma
+    gender: str | None = None
+    key: str = ""
+    name: str = ""
+
+    @property
+    def surname(self) -> str:
+        return self.name_tokens[-1].lower() if self.name_tokens else ""
+
+
+def resolve_references(doc: Doc) -> References:
+    """Resolve names, short names, role nouns and pronouns of one document to referents."""
+    sent_index = [0] * len(doc)
+    sent_starts: list[int] = []
+    for n, sent in enumerate(doc.sents):
+        sent_starts.append(sent.start)
+        for token in sent:
+            sent_index[token.i] = n
+    in_quote = _inside_quotes(doc)
+
+    drafts: list[_Draft] = []
+    owner: dict[int, int] = {}  # token -> draft index
+
+    def claim(draft_index: int, start: int, end: int) -> None:
+        draft = drafts[draft_index]
+        if any(start < e and s < end for s, e in draft.mentions):
+            return
+        draft.mentions.append((start, end))
+        for i in range(start, end):
+            owner.setdefault(i, draft_index)
+
+    # 1. People named by the NER, full names first in document order.
+    persons: list[int] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        start, end, tokens = _name_tokens(ent)
+        if not tokens:
+            continue
+        index = _match_person(drafts, persons, tokens)
+        if index is None:
+            drafts.append(_Draft(kind="person", name_tokens=tokens, name=doc[start:end].text))
+            index = len(drafts) - 1
+            persons.append(index)
+        elif len(tokens) > len(drafts[index].name_tokens):
+            drafts[index].name_tokens = tokens
+            drafts[index].name = doc[start:end].text
+        claim(index, start, end)
+        _learn_from_context(doc, drafts[index], ent.start, ent.end)
+
+    # 1b. Names the NER missed, when the grammar marks a person: an honorific before them or a
+    # common-noun appositive after them ("Ana Ruiz, the foreign minister of Chile,").
+    for start, end in _unlabelled_names(doc):
+        if any(i in owner for i in range(start, end)):
+            continue
+        tokens = [t.text for t in doc[start:end]]
+        index = _match_person(drafts, persons, tokens)
+        if index is None:
+            drafts.append(_Draft(kind="person", name_tokens=tokens, name=doc[start:end].text))
+            index = len(drafts) - 1
+            persons.append(index)
+        claim(index, start, end)
+        _learn_from_context(doc, drafts[index], start, end)
+
+    # 2. Known surnames the NER missed or mislabelled (NORP/ORG/GPE), anywhere in the text.
+    surnames = {drafts[i].surname: i for i in persons if len(drafts[i].name_tokens) > 1}
+    for token in doc:
+        if token.i in owner or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+            continue
+        index = surnames.get(token.text.lower())
+        if index is None:
+            continue
+        start, end = token.i, token.i + 1
+        if token.ent_iob_ != "O" and token.ent_type_ != "PERSON":
+            ent = _entity_of(doc, token)
+            if ent is not None and len(ent) > 2:
+                continue  # part of a longer organisation or place name ("Okafor Foundation Trust")
+        claim(index, start, end)
+        _learn_from_context(doc, drafts[index], start, end)
+
+    # 3. Organisations, places and groups, keyed by their normalised text. A name inside a
+    # pre-modifying title ("Defence" in "Defence Minister Kemal Aydın") is part of the title.
+    in_titles = {
+        i
+        for index in persons
+        for _t, (s, e), _h in drafts[index].titles
+        if e <= min((m[0] for m in drafts[index].mentions), default=e) + 1 and e - s <= 4
+        for i in range(s, e)
+    }
+    keyed: dict[str, int] = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" or any(i in owner or i in in_titles for i in range(ent.start, ent.end)):
+            continue
+        if ent.label_ in ORG_LABELS:
+            kind = "org"
+        elif ent.label_ in GPE_LABELS:
+            kind = "gpe"
+        elif ent.label_ == "NORP":
+            kind = "group"
+        else:
+            continue
+        start, end = ent.start, ent.end
+        while start < end and doc[start].lower_ in {"the", "a", "an"}:
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+            end -= 1
+        if start >= end:
+            continue
+        key = kind + ":" + " ".join(t.lower_ for t in doc[start:end])
+        index = keyed.get(key)
+        if index is None:
+            drafts.append(
+                _Draft(
+                    kind=kind, name_tokens=[t.text for t in doc[start:end]], key=key, name=doc[start:end].text
+                )
+            )
+            index = len(drafts) - 1
+            keyed[key] = index
+        claim(index, start, end)
+
+    # 4. Role nouns ("the minister") to the person holding that title in the text.
+    title_holders: dict[str, list[tuple[int, int, set[str]]]] = {}  # head lemma -> holders
+    for index in persons:
+        for _text, (start, end), head in drafts[index].titles:
+            words = {t.lower_ for t in doc[start:end]}
+            title_holders.setdefault(head, []).append((start, index, words))
+    for token in doc:
+        if token.i in owner or token.pos_ != "NOUN" or token.dep_ in {"compound", "amod"}:
+            continue
+        holders = title_holders.get(token.lemma_.lower())
+        if not holders or token.tag_ in {"NNS", "NNPS"}:
+            continue
+        determiners = [c for c in token.children if c.dep_ in {"det", "poss"} and c.i < token.i]
+        if not determiners:
+            continue
+        if determiners[0].dep_ == "det" and determiners[0].lower_ != "the":
+            continue  # "a minister" introduces someone new
+        start = min(t.i for t in token.subtree if t.i <= token.i)
+        modifiers = {t.lower_ for t in doc[start : token.i] if t.dep_ in {"amod", "compound"}}
+        index = _title_holder(drafts, holders, token.i, modifiers)
+        if index is not None:
+            claim(index, start, token.i + 1)
+
+    # 5. Pronouns and relative "who", in document order so learned genders help later pronouns.
+    for token in doc:
+        if token.i in owner:
+            continue
+        lower = token.lower_
+        if token.tag_ in {"WP"} and lower == "who" and token.head.dep_ == "relcl":
+            noun = token.head.head
+            target = owner.get(noun.i)
+            if target is not None:
+                claim(target, token.i, token.i + 1)
+            continue
+        if token.pos_ != "PRON" or in_quote[token.i]:
+            continue
+        if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
+            gender = "male" if lower in MALE_PRONOUNS else "female"
+            target = _antecedent(doc, token, drafts, owner, sent_index, gender)
+            if target is not None:
+                if drafts[target].gender is None:
+                    drafts[target].gender = gender
+                claim(target, token.i, token.i + 1)
+        elif lower in PLURAL_PRONOUNS:
+            target = _group_antecedent(token, drafts, owner, sent_index)
+            if target is not None:
+                claim(target, token.i, token.i + 1)
+
+    return _freeze(doc, drafts)
+
+
+# ---- names -----------------------------------------------------------------------------------
+
+
+def _name_tokens(ent: Span) -> tuple[int, int, list[str]]:
+    """The name proper of a PERSON entity: no honorific, possessive or trailing punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in HONORIFICS or doc[start].lower_ in {"the"}):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    tokens = [t.text for t in doc[start:end] if not t.is_space]
+    return start, end, tokens
+
+
+def _match_person(drafts: list[_Draft], persons: list[int], tokens: list[str]) -> int | None:
+    """An earlier person this name can refer to: same full name, or a short form of it."""
+    lowered = [t.lower() for t in tokens]
+    best: int | None = None
+    for index in reversed(persons):  # most recent first
+        known = [t.lower() for t in drafts[index].name_tokens]
+        if lowered == known:
+            return index
+        if len(lowered) == 1 and lowered[0] in (known[-1], known[0]):
+            best = index if best is None else best
+        elif len(known) == 1 and known[0] == lowered[-1]:
+            best = index if best is None else best
+        elif len(lowered) > 1 and len(known) > 1 and lowered[-1] == known[-1]:
+            # "Amara Okafor" vs "A. Okafor": same surname, compatible first name
+            if lowered[0][:1] == known[0][:1] and (
+                lowered[0].rstrip(".") in known[0] or len(lowered[0]) <= 2
+            ):
+                best = index if best is None else best
+    return best
+
+
+def _title_holder(
+    drafts: list[_Draft], holders: list[tuple[int, int, set[str]]], position: int, modifiers: set[str]
+) -> int | None:
+    """Of the people carrying a title before ``position``, the one whose title shares the role
+    noun's modifiers ("the foreign minister"), then the one mentioned most recently."""
+    best: tuple[int, int, int] | None = None
+    for title_start, index, words in holders:
+        if title_start >= position:
+            continue
+        if modifiers and not modifiers <= words:
+            continue
+        last = max((s for s, _ in drafts[index].mentions if s < position), default=-1)
+        key = (len(modifiers & words), last, index)
+        if best is None or key > best:
+            best = key
+    return None if best is None else best[2]
+
+
+def _unlabelled_names(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of capitalised proper nouns outside any entity that the grammar marks as a person."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if token.pos_ != "PROPN" or token.ent_iob_ != "O" or not token.text[:1].isupper():
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_iob_ == "O" and doc[j].text[:1].isupper()
+        ):
+            j += 1
+        head = doc[j - 1]
+        honorific = i > 0 and doc[i - 1].lower_ in HONORIFICS and doc[i - 1].lower_ not in {"president"}
+        appositive = any(
+            c.dep_ == "appos" and c.pos_ == "NOUN" and any(d.dep_ == "det" for d in c.children)
+            for c in head.children
+        )
+        if j - i <= 3 and (honorific or (appositive and j - i >= 2)):
+            found.append((i, j))
+        i = j
+    return found
+
+
+def _entity_of(doc: Doc, token: Token) -> Span | None:
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    return None
+
+
+def _learn_from_context(doc: Doc, draft: _Draft, start: int, end: int) -> None:
+    """Gender from honorifics and titles from pre-modifiers and appositives around a name."""
+    head = doc[end - 1] if end > start else doc[start]
+    if start > 0:
+        before = doc[start - 1].lower_
+        if before in MALE_MARKERS and draft.gender is None:
+            draft.gender = "male"
+        elif before in FEMALE_MARKERS and draft.gender is None:
+            draft.gender = "female"
+    root = head
+    while root.head.i != root.i and start <= root.head.i < end:
+        root = root.head
+    # Pre-modifying title: "Defence Minister Kemal Aydın", "national security adviser Tom Reyes".
+    title_start = start
+    while title_start > 0:
+        prev = doc[title_start - 1]
+        if prev.is_punct or prev.pos_ in {"DET", "VERB", "AUX", "ADP", "PRON", "CCONJ", "SCONJ", "NUM"}:
+            break
+        if prev.tag_ == "POS" or prev.lower_ in HONORIFICS:
+            break
+        if not _attached_to(prev, start, end):
+            break
+        title_start -= 1
+    if title_start < start:
+        title_tokens = doc[title_start:start]
+        head_token = title_tokens[-1]
+        if head_token.pos_ in {"PROPN", "NOUN"} and not head_token.ent_type_ == "PERSON":
+            _add_title(draft, title_tokens, head_token)
+    # Appositive title: "Ana Ruiz, the foreign minister of Chile," and "the minister, Ana Ruiz,".
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"} and child.ent_type_ != "PERSON":
+            _add_title(draft, _trimmed(doc, child), child)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.ent_type_ != "PERSON":
+        noun = root.head
+        tokens = [t for t in noun.subtree if not (root.left_edge.i <= t.i <= root.right_edge.i)]
+        if tokens:
+            span = doc[tokens[0].i : tokens[-1].i + 1]
+            while len(span) and span[-1].is_punct:
+                span = span[:-1]
+            if len(span):
+                _add_title(draft, span, noun)
+
+
+def _attached_to(token: Token, start: int, end: int) -> bool:
+    """Whether a token left of a name belongs to the name's noun phrase."""
+    node = token
+    for _ in range(6):
+        if start <= node.i < end:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _trimmed(doc: Doc, token: Token) -> Span:
+    span = doc[token.left_edge.i : token.right_edge.i + 1]
+    while len(span) > 1 and (span[-1].is_punct or span[-1].dep_ == "relcl"):
+        span = span[:-1]
+    return span
+
+
+def _add_title(draft: _Draft, span: Span, head: Token) -> None:
+    text = span.text.strip(" ,")
+    if not text:
+        return
+    lemma = head.lemma_.lower()
+    draft.titles.append((text, (span.start, span.end), lemma))
+    if draft.gender is None:
+        words = {t.lower_ for t in span}
+        if words & MALE_MARKERS:
+            draft.gender = "male"
+        elif words & FEMALE_MARKERS:
+            draft.gender = "female"
+
+
+# ---- pronouns --------------------------------------------------------------------------------
+
+
+def _inside_quotes(doc: Doc) -> list[bool]:
+    """Tokens between double quote marks (pronouns there belong to the quoted speaker's world)."""
+    inside = [False] * len(doc)
+    state = False
+    for token in doc:
+        if token.text in {'"', "“", "”", "«", "»", "„"}:
+            if token.text in {"“", "«", "„"}:
+                state = True
+            elif token.text in {"”", "»"}:
+                state = False
+            else:
+                state = not state
+            continue
+        if "\n" in token.text:
+            state = False
+        inside[token.i] = state
+    return inside
+
+
+def _is_speech_slot(token: Token) -> bool:
+    """A subject pronoun of a verb next to a quote mark: the "..., he said" position."""
+    if token.dep_ not in SUBJECT_DEPS:
+        return False
+    verb = token.head
+    lo = min(token.i, verb.i)
+    doc = token.doc
+    for i in range(max(0, lo - 3), lo):
+        if doc[i].text in QUOTE_CHARS or doc[i].text in {"''", "``"}:
+            return True
+    return (
+        any(c.dep_ == "ccomp" for c in verb.children)
+        and verb.i < len(doc) - 1
+        and (doc[verb.i + 1].text in {":", '"', "“"})
+    )
+
+
+def _antecedent(
+    doc: Doc,
+    pronoun: Token,
+    drafts: list[_Draft],
+    owner: dict[int, int],
+    sent_index: list[int],
+    gender: str,
+) -> int | None:
+    """The person a he/she/him/her/his refers to: nearest sentence first, subjects preferred."""
+    here = sent_index[pronoun.i]
+    speech = _is_speech_slot(pronoun)
+    window = SPEAKER_WINDOW if speech else PRONOUN_WINDOW
+    candidates: list[tuple[tuple[int, int, int], int]] = []
+    for i in range(pronoun.i - 1, -1, -1):
+        distance = here - sent_index[i]
+        if distance > window:
+            break
+        index = owner.get(i)
+        if index is None or drafts[index].kind != "person":
+            continue
+        draft = drafts[index]
+        if draft.gender is not None and draft.gender != gender:
+            continue
+        token = doc[i]
+        if token.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            subject = token.dep_ in SUBJECT_DEPS
+        else:
+            subject = _is_subject(token)
+        if speech:
+            key = (0 if subject else 1, distance, -i)
+        else:
+            key = (distance, 0 if subject else 1, -i)
+        candidates.append((key, index))
+    if not candidates:
+        return None
+    return min(candidates)[1]
+
+
+def _is_subject(token: Token) -> bool:
+    node = token
+    for _ in range(3):
+        if node.dep_ in SUBJECT_DEPS:
+            return True
+        if node.dep_ not in {"compound", "flat", "appos", "poss"} or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _group_antecedent(
+    pronoun: Token, drafts: list[_Draft], owner: dict[int, int], sent_index: list[int]
+) -> int | None:
+    here = sent_index[pronoun.i]
+    for i in range(pronoun.i - 1, -1, -1):
+        if here - sent_index[i] > PRONOUN_WINDOW:
+            break
+        index = owner.get(i)
+        if index is not None and drafts[index].kind in {"org", "group"}:
+            return index
+    return None
+
+
+def _freeze(doc: Doc, drafts: list[_Draft]) -> References:
+    referents: list[Referent] = []
+    by_token: dict[int, int] = {}
+    for draft in drafts:
+        if not draft.mentions:
+            continue
+        position = len(referents)
+        mentions = tuple(doc[s:e] for s, e in sorted(draft.mentions))
+        titles = tuple((text, doc[s:e]) for text, (s, e), _ in draft.titles)
+        referents.append(
+            Referent(
+                id=position + 1,
+                name=draft.name or " ".join(draft.name_tokens),
+                kind=draft.kind,
+                mentions=mentions,
+                titles=titles,
+                gender=draft.gender,
+            )
+        )
+        for s, e in draft.mentions:
+            for i in range(s, e):
+                by_token.setdefault(i, position)
+    return References(referents=tuple(referents), by_token=by_token)
