@@ -243,7 +243,11 @@ def _import_knowledge(store: Store) -> None:
 
 
 def _after_ingest(store: Store) -> None:
-    """Corpus-level steps that read the store: near-duplicate clusters, event aggregation."""
+    """Corpus-level steps that read the store: near-duplicate clusters, event aggregation, and the
+    full-text search index the API reads (built once; triggers keep it current)."""
+    from tidings.store.query import ensure_search_index
+
+    ensure_search_index(store.engine)
     for module_name, fn_name in (("tidings.corpus.clusters", "assign_clusters"), ("tidings.corpus.events", "aggregate")):
         try:
             module = __import__(module_name, fromlist=[fn_name])
