@@ -98,7 +98,7 @@ def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versio
     try:
         from tidings import codebook as cb
 
-        codebook = str(cb.VERSION)
+        codebook = f"{cb.VERSION}#{cb.fingerprint()}"
     except (ImportError, AttributeError):
         pass
     return Versions(

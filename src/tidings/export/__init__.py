@@ -108,4 +108,9 @@ def export(store: Store, table: str, fmt: str, out: TextIO) -> int:
         raise TidingsError(
             "E304", value=fmt, option="--format", detail=f"this format exports the {', '.join(tables)} table"
         )
+    if table == "events" and fmt not in ("jsonl", "csv"):
+        # Event formats count sources and link URLs: they need each mention's article fields.
+        from tidings.store.events import iter_event_mentions
+
+        return writer(iter_event_mentions(store), out)
     return writer(table_rows(store, table), out)

@@ -1,0 +1,198 @@
+"""tidings.corpus.events and tidings.store.events: the same-event rule and GDELT-style counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pytest
+
+from tidings.corpus.events import (
+    aggregate,
+    aggregate_rows,
+    event_key,
+    events_from_store,
+    group_mentions,
+    key_of_row,
+)
+from tidings.store import Store
+from tidings.store.events import count_mentions_by_root, event_mentions
+from tidings.types import Article, Finding, Findings, Span
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredEvent(Finding):
+    """A hand-made event mention with the events-table columns (stands in for the coder's class)."""
+
+    table: ClassVar[str] = "events"
+
+    source: str | None = None
+    source_code: str | None = None
+    source_country: str | None = None
+    target: str | None = None
+    target_code: str | None = None
+    target_country: str | None = None
+    cameo: str = "042"
+    cameo_root: str | None = None
+    quad_class: int | None = None
+    goldstein: float | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    place: str | None = None
+    place_country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    historical: bool = False
+
+
+def mention(article: Article, sentence: int, start: int, **fields) -> StoredEvent:
+    fields.setdefault("cameo_root", fields.get("cameo", "042")[:2])
+    return StoredEvent(
+        article_id=article.id,
+        sentence=sentence,
+        spans=(Span(start, start + 5),),
+        rule="test",
+        confidence=0.9,
+        **fields,
+    )
+
+
+VISIT = dict(
+    source="Amara Okafor", source_code="NGAGOV", source_country="NGA",
+    target="Kenya", target_code="KEN", target_country="KEN", cameo="042",
+    date="2024-03-05", date_precision="day",
+)  # fmt: skip
+NAIROBI = dict(place="Nairobi", place_country="KEN", lat=-1.28333, lon=36.81667)
+
+
+def _articles_and_findings() -> list[tuple[Article, Findings]]:
+    a = Article(
+        text="Nigeria's foreign minister Amara Okafor visited Kenya on Tuesday. Okafor toured Nairobi.",
+        source="a.txt", format="text", publication="Lagos Ledger", published="2024-03-07", cluster="c1",
+        url="https://ledger.example/okafor-kenya",
+    )  # fmt: skip
+    b = Article(
+        text="Amara Okafor, Nigeria's foreign minister, visited Kenya on Tuesday, officials said.",
+        source="b.txt", format="text", publication="Coast Wire", published="2024-03-07", cluster="c1",
+    )  # fmt: skip
+    c = Article(
+        text="In Nairobi on Tuesday, Nigeria's foreign minister began a visit. Police held ten protesters.",
+        source="c.txt", format="text", publication="Lagos Ledger", published="2024-03-08",
+    )  # fmt: skip
+    findings = {
+        a.id: [mention(a, 0, 0, **VISIT, **NAIROBI), mention(a, 1, 70, **VISIT)],
+        b.id: [mention(b, 0, 0, **VISIT)],
+        c.id: [
+            mention(c, 0, 0, **VISIT, **NAIROBI),
+            mention(c, 1, 70, source="police", source_code="KENCOP", source_country="KEN",
+                    target="protesters", target_code="KENCVL", target_country="KEN", cameo="173"),
+        ],
+    }  # fmt: skip
+    return [(art, Findings(article_id=art.id, events=tuple(findings[art.id]))) for art in (a, b, c)]
+
+
+@pytest.fixture
+def store(tmp_path):
+    db = Store.open(tmp_path / "events.db")
+    db.write(_articles_and_findings())
+    yield db
+    db.close()
+
+
+def test_event_key_same_event_same_key() -> None:
+    one = event_key("2024-03-05", "NGAGOV", "KEN", "042", scope="a", place="Nairobi")
+    two = event_key("2024-03-05", "ngagov", "KEN", "042", scope="b", place="nairobi")
+    assert one == two
+    assert one != event_key("2024-03-05", "NGAGOV", "KEN", "043", place="Nairobi")
+    assert one != event_key("2024-03-06", "NGAGOV", "KEN", "042", place="Nairobi")
+    assert one != event_key("2024-03-05", "KEN", "NGAGOV", "042", place="Nairobi")
+    assert one != event_key("2024-03-05", "NGAGOV", "KEN", "042", place="Mombasa")
+
+
+def test_event_key_undated_uses_publication_date_then_article() -> None:
+    assert event_key(None, "A", "B", "042", published="2024-03-05") == event_key(
+        "2024-03-05", "A", "B", "042"
+    )
+    assert event_key(None, "A", "B", "042", scope="x") != event_key(None, "A", "B", "042", scope="y")
+
+
+def test_corpus_events_counts_follow_gdelt(store) -> None:
+    events = events_from_store(store)
+    assert len(events) == 2
+    visit = next(e for e in events if e.cameo == "042")
+    assert visit.num_mentions == 4  # two in article a (repeat counted), one in b, one in c
+    assert visit.num_sources == 2  # Lagos Ledger and Coast Wire
+    assert visit.num_articles == 2  # a and b are one near-duplicate cluster; c is its own
+    assert visit.place == "Nairobi" and visit.lat == pytest.approx(-1.2833, abs=1e-3)
+    assert visit.url == "https://ledger.example/okafor-kenya"
+    assert len(visit.article_ids) == 3
+    arrest = next(e for e in events if e.cameo == "173")
+    assert (arrest.num_mentions, arrest.num_sources, arrest.num_articles) == (1, 1, 1)
+    assert arrest.date is None and arrest.first_published == "2024-03-08"
+
+
+def test_corpus_events_without_clusters_counts_articles(store) -> None:
+    rows = [dict(r, cluster=None) for r in event_mentions(store)]
+    visit = next(e for e in aggregate_rows(rows) if e.cameo == "042")
+    assert visit.num_articles == 3
+
+
+def test_corpus_events_placeless_mention_joins_only_unambiguous_event() -> None:
+    base = dict(VISIT, article_id="a", published="2024-03-07", sentence=0)
+    rows = [
+        dict(base, id="1", place="Nairobi"),
+        dict(base, id="2", place=None),
+    ]
+    assert [len(g) for g in group_mentions(rows)] == [2]
+    rows.append(dict(base, id="3", place="Mombasa"))
+    assert sorted(len(g) for g in group_mentions(rows)) == [1, 1, 1]
+
+
+def test_corpus_events_key_of_row_matches_event_key() -> None:
+    row = dict(VISIT, article_id="a", published="2024-03-07", place="Nairobi")
+    assert key_of_row(row) == event_key("2024-03-05", "NGAGOV", "KEN", "042", place="Nairobi")
+
+
+def test_store_events_filters(store) -> None:
+    assert len(event_mentions(store)) == 5
+    assert len(event_mentions(store, root="17")) == 1
+    assert len(event_mentions(store, actor="KEN")) == 5  # code prefix or country matches either side
+    assert len(event_mentions(store, actor="okafor")) == 4  # name substring, case-insensitive
+    assert len(event_mentions(store, dyad=("KEN", "NGA"))) == 4  # either direction
+    assert len(event_mentions(store, dyad=("NGA", "USA"))) == 0
+    assert len(event_mentions(store, since="2024-03-06")) == 1  # undated: the publication date counts
+    assert len(event_mentions(store, since="2024-03")) == 5
+    assert len(event_mentions(store, until="2024-03-05")) == 4
+    assert count_mentions_by_root(store) == [("04", 4), ("17", 1)]
+
+
+def test_store_events_rows_carry_article_fields(store) -> None:
+    rows = event_mentions(store, root="04")
+    assert {r["published"] for r in rows} == {"2024-03-07", "2024-03-08"}
+    assert {r["publication"] for r in rows} == {"Lagos Ledger", "Coast Wire"}
+    assert {r["cluster"] for r in rows} == {"c1", None}
+    assert all(r["cameo"] == "042" for r in rows)
+
+
+def test_corpus_events_aggregate_store_writes_shared_event_keys(store) -> None:
+    assert aggregate(store) == 2
+    rows = event_mentions(store)
+    keys = {r["cameo"]: set() for r in rows}
+    for r in rows:
+        keys[r["cameo"]].add(r["event_key"])
+    assert len(keys["042"]) == 1 and len(keys["173"]) == 1 and keys["042"] != keys["173"]
+    event_ids = {e.cameo: e.id for e in events_from_store(store)}
+    assert keys["042"] == {event_ids["042"]}
+    assert aggregate(store) == 2  # idempotent
+
+
+@pytest.mark.postgres
+def test_store_events_on_postgresql(pg_url) -> None:
+    with Store.open(pg_url) as db:
+        db.write(_articles_and_findings())
+        assert len(event_mentions(db, actor="okafor")) == 4
+        assert len(event_mentions(db, dyad=("KEN", "NGA"), since="2024-03", until="2024-03-05")) == 4
+        assert aggregate(db) == 2
+        visit = next(e for e in events_from_store(db) if e.cameo == "042")
+        assert (visit.num_mentions, visit.num_sources, visit.num_articles) == (4, 2, 2)
+        assert {r["event_key"] for r in event_mentions(db, root="04")} == {visit.id}
