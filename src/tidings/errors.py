@@ -44,13 +44,28 @@ MESSAGES: dict[str, str] = {
     "E703": "No PETRARCH actor or agent dictionary in {path}. Give the folder with *.actors.txt and *.agents.txt files.",
     "E704": "No actor matches {name!r}. List actors with `tidings actors` or add one in an override file.",
     # Event patterns and event evaluation (tidings.extract.events, tidings.knowledge.petrarch_verbs)
-    "E601": "Pattern {where!r} uses the synonym set {name} that is not defined. Define it (a line `&NAME` followed by `+WORD` lines) before using it.",
+    "E601": (
+        "Pattern {where!r} uses the synonym set {name} that is not defined. "
+        "Define it (a line `&NAME` followed by `+WORD` lines) before using it."
+    ),
     "E602": "Pattern entry {entry!r} in {origin} has no lemma. Give every verb/noun pattern a `lemma:`.",
-    "E603": "{origin} is not an event pattern file. It must be YAML with `verbs:`, `nouns:` and/or `rules:` (see tidings/data/patterns/verbs.yaml).",
-    "E604": "Could not read the PETRARCH dictionary {path}: {detail}. Check the path and that it is a PETRARCH verbs/discards file.",
+    "E603": (
+        "{origin} is not an event pattern file. It must be YAML with `verbs:`, `nouns:` and/or `rules:` "
+        "(see tidings/data/patterns/verbs.yaml)."
+    ),
+    "E604": (
+        "Could not read the PETRARCH dictionary {path}: {detail}. "
+        "Check the path and that it is a PETRARCH verbs/discards file."
+    ),
     "E605": "Scoring PETRARCH records needs {what}, which is not available in this installation ({detail}).",
-    "E606": "No <Sentence> records found in {path}. Give a PETRARCH validation file (PETR.UnitTest.records.xml style).",
-    "E607": "Line {line} of {path} is not a gold event record: {detail}. Each line needs `text` and `events` (list of {{source, target, code}}).",
+    "E606": (
+        "No <Sentence> records found in {path}. "
+        "Give a PETRARCH validation file (PETR.UnitTest.records.xml style)."
+    ),
+    "E607": (
+        "Line {line} of {path} is not a gold event record: {detail}. "
+        "Each line needs `text` and `events` (list of {{source, target, code}})."
+    ),
     # Scale: Ray engine, Parquet shards, schema migrations (tidings.engines.ray, tidings.cli.load,
     # tidings.store.migrations)
     "E801": (

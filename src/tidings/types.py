@@ -74,7 +74,9 @@ class Article:
     agency: str | None = None
     dateline: str | None = None
     published: str | None = None
-    date_source: str | None = None  # "file", "option", "filename" or None: where `published` came from
+    # Where `published` came from: "file" (the document states it), "option" (--date),
+    # "filename", "crawl" (a WARC record's WARC-Date when the page states none), or None.
+    date_source: str | None = None
     language: str | None = None
     country: str | None = None
     url: str | None = None

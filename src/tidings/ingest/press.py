@@ -125,6 +125,24 @@ def find_agency(text: str | None) -> str | None:
     return None
 
 
+def dateline_of(text: str, byline: str | None) -> tuple[str | None, str | None]:
+    """``(dateline, agency)`` of an article body and byline, the same way for every format.
+
+    The agency comes from the byline, else from a dateline opening the text ("LIMA, March 9
+    (AFP) - ..."); the dateline is that opening place, else "in PLACE" at the end of the byline.
+    """
+    agency = find_agency(byline)
+    dateline = None
+    m = DATELINE.match(text)
+    if m:
+        dateline = m["place"].strip().rstrip(",")
+        if m["agency"] and not agency:
+            agency = find_agency(m["agency"])
+    elif byline and " in " in byline:
+        dateline = byline.rsplit(" in ", 1)[1].strip()
+    return dateline, agency
+
+
 def parse_date_line(line: str) -> str | None:
     line = line.strip()
     for pattern in DATE_LINES:
@@ -357,15 +375,7 @@ def parse_document(
             reason=reason("R104", detail="the document is one short line (a masthead or headline?) with no body"),
         )
     text = "\n\n".join(paragraphs)
-    dateline = None
-    agency = find_agency(byline)
-    m = DATELINE.match(text)
-    if m:
-        dateline = m["place"].strip().rstrip(",")
-        if m["agency"] and not agency:
-            agency = find_agency(m["agency"])
-    elif byline and " in " in byline:
-        dateline = byline.rsplit(" in ", 1)[1].strip()
+    dateline, agency = dateline_of(text, byline)
     if published is None and options.date:
         published, date_source = options.date, "option"
     if published is None:

@@ -1,0 +1,97 @@
+"""Near-duplicate clusters: wire reprints cluster, different stories on one topic do not."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tidings.corpus.clusters import (
+    MIN_CONTAINMENT,
+    assign_clusters,
+    cluster_articles,
+    evaluate,
+    main,
+    shingles,
+)
+from tidings.store import Store
+from tidings.types import Article
+
+CLUSTERS = Path(__file__).parent / "fixtures" / "clusters"
+
+
+def texts() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(CLUSTERS.glob("*.txt"))]
+
+
+def test_clusters_wire_copies_share_a_cluster() -> None:
+    clusters = cluster_articles(texts())
+    doha = {clusters[f"doha-talks__{v}"] for v in ("courier", "herald", "tagesbote", "times")}
+    assert doha == {"doha-talks__courier"}  # the smallest id in the cluster
+    assert clusters["quake-aid__courier"] == clusters["quake-aid__herald"] == "quake-aid__courier"
+
+
+def test_clusters_same_topic_different_stories_stay_apart() -> None:
+    clusters = cluster_articles(texts())
+    assert clusters["doha-talks-afp__harbour"] != clusters["doha-talks__courier"]
+    assert clusters["doha-talks-day2__times"] != clusters["doha-talks__courier"]
+    assert clusters["eu-bank-sanctions__herald"] != clusters["eu-shipping-sanctions__times"]
+    assert clusters["accra-rates__herald"] == "accra-rates__herald"  # a story with no copy: itself
+
+
+def test_clusters_are_independent_of_input_order() -> None:
+    items = texts()
+    shuffled = items[:]
+    random.Random(7).shuffle(shuffled)
+    assert cluster_articles(items) == cluster_articles(shuffled)
+
+
+def test_clusters_evaluation_on_the_labelled_set() -> None:
+    result = evaluate(CLUSTERS)
+    assert result["documents"] == 27 and result["copy_pairs"] == 23
+    assert result["precision"] == 1.0
+    assert result["recall"] >= 0.85  # only the full paraphrase is missed
+    assert all("rewrite" in error for error in result["errors"])
+
+
+def test_clusters_cli_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--eval", str(CLUSTERS)]) == 0
+    out = capsys.readouterr().out
+    assert '"precision": 1.0' in out and '"min_containment"' in out
+
+
+def test_clusters_short_texts_only_exact_copies() -> None:
+    clusters = cluster_articles(
+        [
+            ("a", "Talks resume in Geneva."),
+            ("b", "Talks resume in Geneva!"),
+            ("c", "Talks end in Geneva."),
+            ("d", ""),
+        ]
+    )
+    assert clusters["a"] == clusters["b"] == "a"
+    assert clusters["c"] == "c" and clusters["d"] == "d"
+
+
+def test_clusters_shingles_ignore_case_and_quote_style() -> None:
+    assert shingles("The minister’s “plan” was, he said, final.") == shingles(
+        'the Minister\'s "plan" was he said final'
+    )
+    assert MIN_CONTAINMENT > 0
+
+
+def test_clusters_assign_clusters_writes_the_store(tmp_path: Path) -> None:
+    from tidings.types import Findings
+
+    items = texts()
+    articles = [Article(text=t, source=f"{name}.txt", format="press", title=name) for name, t in items]
+    with Store.open(str(tmp_path / "c.db")) as store:
+        store.write((a, Findings(article_id=a.id)) for a in articles)
+        summary = assign_clusters(store)
+        rows = {r["title"]: r["cluster"] for r in store.rows("articles")}
+    assert summary["articles"] == 27 and summary["clusters"] == 13
+    by_name = {a.title: a.id for a in articles}
+    doha_ids = sorted(by_name[f"doha-talks__{v}"] for v in ("courier", "herald", "tagesbote", "times"))
+    assert {rows[f"doha-talks__{v}"] for v in ("courier", "herald", "tagesbote", "times")} == {doha_ids[0]}
+    assert rows["accra-rates__herald"] == by_name["accra-rates__herald"]
