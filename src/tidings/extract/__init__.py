@@ -50,10 +50,12 @@ def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) ->
 def pipeline() -> list[tuple[str, Extractor]]:
     """The extractors in the order they run. Later stages read earlier stages' findings."""
     from tidings.extract.actors import extract_actors
+    from tidings.extract.events import extract_events
 
     stages: list[tuple[str, Extractor]] = [
         ("entities", extract_entities),
         ("actors", extract_actors),
+        ("events", extract_events),
     ]
     return stages
 
