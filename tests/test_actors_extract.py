@@ -200,3 +200,123 @@ def test_cli_actors_lists_roles_over_time(tmp_path) -> None:  # type: ignore[no-
     assert "8 actors" in result.output
     result = runner.invoke(app, ["actors", "Voss", "--db", str(db), "--json"])
     assert result.exit_code == 0 and "VALGOV" in result.output
+
+
+# ---- regressions from the sample corpus (Turkey/Israel wire story) ---------------------------------
+
+
+def run_dated(nlp, kb, text: str, dateline: str | None) -> Findings:  # type: ignore[no-untyped-def]
+    article = Article(text=text, source="test", format="text", published="2024-03-01", dateline=dateline)
+    return extract_actors(nlp(text), article, kb, Findings(article_id=article.id))
+
+
+def test_actors_title_country_from_sentence_subject(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Turkey will not cooperate militarily with Israel for now, Defence Minister Kemal Aydın said "
+        "on Thursday. Aydın told reporters that he was not worried."
+    )
+    f = run_dated(nlp, kb, text, None)
+    aydin = [m for m in f.actors if m.actor_id == "person/kemal-aydin"]
+    assert {m.text for m in aydin} >= {"Defence Minister Kemal Aydın", "Aydın", "he"}
+    assert {(m.code, m.country) for m in aydin} == {("TURGOV", "TUR")}
+    titled = next(m for m in aydin if m.text.startswith("Defence"))
+    assert titled.rule == "actors/title+country-subject"
+    assert titled.confidence < 0.85  # lower than a title that names its country
+    (role,) = [r for r in f.learned_roles if r.actor_id == "person/kemal-aydin"]
+    assert (role.code, role.country) == ("TURGOV", "TUR")
+    assert role.inferred is not None and "subject" in role.inferred
+
+
+def test_actors_title_country_from_dateline_when_context_is_ambiguous(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    text = "ANKARA (Reuters) - Israel and Turkey held talks, Defence Minister Kemal Aydın said on Thursday."
+    f = run_dated(nlp, kb, text, "ANKARA")
+    aydin = next(m for m in f.actors if m.actor_id == "person/kemal-aydin")
+    assert (aydin.code, aydin.country, aydin.rule) == ("TURGOV", "TUR", "actors/title+country-dateline")
+    assert "ANKARA" not in {m.text for m in f.actors}  # the dateline is a place, not an actor
+    # A title that names its own country keeps it, whatever the dateline says.
+    g = run_dated(
+        nlp, kb, "ANKARA (Reuters) - Israeli Defence Minister Avner Lavi said on Thursday.", "ANKARA"
+    )
+    lavi = next(m for m in g.actors if m.actor_id == "person/avner-lavi")
+    assert (lavi.code, lavi.rule) == ("ISRGOV", "actors/title")
+
+
+def test_actors_title_country_unknown_without_context(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    f = run_dated(nlp, kb, "Defence Minister Kemal Aydın said on Thursday that talks would go on.", None)
+    aydin = next(m for m in f.actors if m.actor_id == "person/kemal-aydin")
+    assert (aydin.code, aydin.country, aydin.sectors) == ("GOV", None, ("GOV",))
+
+
+def test_actors_country_field_is_never_an_agent_code(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    text = "Defence Minister Kemal Aydın met the judges. Police officers and reporters waited outside."
+    f = run_dated(nlp, kb, text, None)
+    assert f.actors
+    for m in f.actors:
+        assert m.country is None or kb.actor(f"country/{m.country}") is not None or m.country == "ROM", m
+        assert m.country not in kb.sector_codes
+
+
+def test_actors_agent_nouns_only_match_nouns(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    f = run(nlp, kb, '"We will judge it by what is done, not by what is said," he said. The judge agreed.')
+    texts = {m.text: m for m in f.actors}
+    assert not any(m.text.startswith("We") for m in f.actors)
+    assert [m.code for m in f.actors if "judge" in m.text.lower()] == ["JUD"]
+    assert "The judge" in texts
+
+
+def test_actors_appositive_name_after_title_takes_the_role(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    f = run(nlp, kb, "Turkey's deputy foreign minister, Leyla Korkmaz, was quoted as saying by the agency.")
+    korkmaz = next(m for m in f.actors if m.actor_id == "person/leyla-korkmaz")
+    assert (korkmaz.code, korkmaz.country, korkmaz.role) == ("TURGOV", "TUR", "deputy foreign minister")
+    assert any(r.title == "deputy foreign minister" and r.code == "TURGOV" for r in f.learned_roles)
+    g = run(nlp, kb, "Chile's foreign minister, Ana Ruiz, said the talks would resume.")
+    ruiz = next(m for m in g.actors if m.actor_id == "person/ana-ruiz")
+    assert ruiz.code == "CHLGOV"
+    h = run(nlp, kb, "Ana Ruiz, the foreign minister of Chile, said the talks would resume.")
+    assert {m.code for m in h.actors if m.actor_id == "person/ana-ruiz"} == {"CHLGOV"}
+
+
+def test_actors_ids_transliterate_non_ascii_names(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    f = run(nlp, kb, "Prime Minister Lech Wałęsa met Defence Minister Kemal Aydın in Gdańsk.")
+    ids = {m.actor_id for m in f.actors if m.kind == "person"}
+    assert {"person/lech-walesa", "person/kemal-aydin"} <= ids
+
+
+def test_actors_coordinated_modifiers_one_mention_per_country(nlp, kb) -> None:  # type: ignore[no-untyped-def]
+    f = run(nlp, kb, "Russian and Chinese diplomats walked out of the meeting.")
+    phrase = [m for m in f.actors if m.text == "Russian and Chinese diplomats"]
+    assert [m.code for m in phrase] == ["RUSGOV", "CHNGOV"]  # the first is the primary
+    assert len({m.spans for m in phrase}) == 1
+    assert not any(m.text == "Chinese" for m in f.actors)
+    g = run(nlp, kb, "Syria and Iraq officials met on Monday.")
+    assert [m.code for m in g.actors] == ["SYRGOV", "IRQGOV"]
+    pk, _report = load_petrarch_dir(FIXTURES / "petrarch")
+    h = run(nlp, pk, "The police of Valdoria and Kestrel Isles met on Monday.", "2012-01-01")
+    assert {m.code for m in h.actors} == {"VALCOP", "KSTCOP"}
+
+
+def test_actors_petrarch_multi_code_entry_keeps_every_code(nlp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tidings.knowledge.petrarch import load_petrarch
+
+    actors = tmp_path / "Multi.actors.txt"
+    actors.write_text("THE_MARCHES  [MRA/MRB/MRC]\nVALDORIA_ [VAL]\n", encoding="utf-8")
+    pk = load_petrarch(actors)
+    marches = pk.by_name("The Marches")[0]
+    assert (marches.code, marches.codes) == ("MRA", ("MRA", "MRB", "MRC"))
+    assert pk.codes_as_of(marches, "2012-01-01") == ("MRA", "MRB", "MRC")
+    f = run(nlp, pk, "The Marches welcomed Valdoria.", "2012-01-01")
+    assert [m.code for m in f.actors if m.text == "The Marches"] == ["MRA", "MRB", "MRC"]
+
+
+def test_actors_inferred_country_is_kept_in_stored_evidence(nlp, kb, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tidings.store import Store
+    from tidings.store.knowledge import find_actors, write_learned_roles
+
+    text = "Turkey will not cooperate militarily with Israel for now, Defence Minister Kemal Aydın said."
+    f = run_dated(nlp, kb, text, None)
+    with Store.open(tmp_path / "e.db") as store:
+        write_learned_roles(store, f.learned_roles)
+        (aydin,) = find_actors(store, "Kemal Aydın")
+        (role,) = aydin["roles"]
+        assert role["code"] == "TURGOV"
+        assert "[country from subject 'Turkey']" in role["evidence"][0]["text"]

@@ -234,3 +234,44 @@ def test_store_accumulates_learned_roles_idempotently(tmp_path: Path) -> None:
         marsh = next(r for r in rows if r["id"] == "person/lea-marsh")
         assert json.loads(marsh["roles"])[0]["code"] == "GBRGOV"
         assert {"id", "name", "kind", "country", "sectors", "roles", "aliases", "wikidata"} <= set(marsh)
+
+
+def test_kb_slug_transliterates_non_ascii_letters() -> None:
+    from tidings.knowledge.kb import slug, transliterate
+
+    assert slug("Kemal Aydın") == "kemal-aydin"
+    assert slug("Lech Wałęsa") == "lech-walesa"
+    assert slug("Søren Østergaard") == "soren-ostergaard"
+    assert slug("Novak Đoković") == "novak-dokovic"
+    assert slug("Franz Strauß") == "franz-strauss"
+    assert slug("Æsa Lœb") == "aesa-loeb"
+    assert transliterate("İlham Əliyev") == "Ilham Aliyev"
+    assert slug("Kemal Aydın") == slug("Kemal Aydın")  # stable
+    assert slug("Владимир") != ""  # no ASCII left: a stable hash
+
+
+def test_kb_country_of_code_is_never_an_agent_code(kb: ActorKB) -> None:
+    assert kb.country_of_code("TURGOV") == "TUR"
+    assert kb.country_of_code("GOV") is None
+    assert kb.country_of_code("MILELI") is None
+    assert kb.country_of_code("IGOWSTNAT") is None
+    assert kb.country_of_code("---GOV") is None
+    assert kb.sectors_of_code("GOV") == ("GOV",)
+    assert kb.sectors_of_code("TURGOVMIL") == ("GOV", "MIL")
+
+
+def test_petrarch_multi_code_entry_keeps_every_code(tmp_path: Path) -> None:
+    from tidings.store import Store
+    from tidings.store.knowledge import find_actors, import_kb
+
+    actors = tmp_path / "Multi.actors.txt"
+    actors.write_text("THE_MARCHES  [MRA/MRB/MRC]\nLONE_HILL [LNH]\n", encoding="utf-8")
+    pk = load_petrarch(actors)
+    marches = pk.by_name("The Marches")[0]
+    assert (marches.code, marches.default_codes) == ("MRA", ("MRA", "MRB", "MRC"))
+    lone = pk.by_name("Lone Hill")[0]
+    assert (lone.codes, lone.default_codes) == ((), ("LNH",))
+    with Store.open(tmp_path / "k.db") as store:
+        import_kb(store, pk)
+        (row,) = find_actors(store, "The Marches")
+        assert row["code"] == "MRA/MRB/MRC"

@@ -24,11 +24,28 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tidings.extract import sentence_index
-from tidings.knowledge.kb import Actor, ActorKB, Agent, Entry, LearnedRole, Match, combine_code, slug
+from tidings.knowledge.kb import (
+    NON_COUNTRY_CODES,
+    Actor,
+    ActorKB,
+    Agent,
+    Entry,
+    LearnedRole,
+    Match,
+    combine_code,
+    phrase_tokens,
+    slug,
+    word_key,
+)
 from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+try:  # the places gazetteer (events-data area): the country of a dateline city
+    from tidings.extract.places import load_gazetteer
+except ImportError:  # pragma: no cover - only while places.py is missing
+    load_gazetteer = None  # type: ignore[assignment]
 
 try:  # in-document coreference, owned by the quotes area
     from tidings.extract.coref import resolve_references
@@ -53,7 +70,28 @@ MODIFIER_DEPS = frozenset(
     }
 )
 # Left children that are not part of a noun phrase's premodifiers.
-NOT_PREMODIFIER_DEPS = frozenset({"punct", "cc", "prep", "relcl", "appos", "conj", "acl", "advmod", "mark"})
+NOT_PREMODIFIER_DEPS = frozenset(
+    {
+        "punct",
+        "cc",
+        "prep",
+        "relcl",
+        "appos",
+        "conj",
+        "acl",
+        "advmod",
+        "mark",
+        "nsubj",
+        "nsubjpass",
+        "aux",
+        "auxpass",
+    }
+)
+# Words that join coordinated bodies in one phrase: "Gondor and Osgiliath officials".
+COORDINATORS = frozenset({"and", "or", ",", "&"})
+# Parts of speech an agent noun may carry: "judge" in "we will judge it" is a verb, not a JUD agent
+# (collective sector words may also be adjectives: "military instructors").
+AGENT_POS = frozenset({"NOUN", "PROPN"})
 # Prepositions whose object names the body an agent belongs to: "the foreign minister of Chile",
 # "human rights activists in Arnor", "officials from Japan".
 MEMBERSHIP_PREPS = frozenset({"of", "in", "from", "at"})
@@ -86,6 +124,18 @@ ACTOR_LABELS_PERSON = frozenset({"PERSON"})
 ACTOR_LABELS_ORG = frozenset({"ORG"})
 # Labels spaCy's small model gives a surname it does not recognise as a person ("Reyes" -> ORG).
 MISLABELS = frozenset({"ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"})
+
+# Dependency labels of a sentence's subjects, whose country a countryless title takes first.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Dependency labels of a verb's objects: an actor there is acted upon, not the title holder's side.
+OBJECT_DEPS = frozenset({"dobj", "dative", "iobj"})
+# Kinds of actor that are not context for a title's country: the news agency in the dateline
+# ("ANKARA (Reuters)") reports the story, it does not place the minister.
+CONTEXT_IGNORED_KINDS = frozenset({"media"})
+# Confidence of a person whose country came from context rather than the title itself, by source.
+# Set by eye on the sample corpus: a sentence's subject is usually the minister's own country
+# ("Turkey will not ..., Defence Minister Kemal Aydın said"); a dateline is where the reporter was.
+INFERRED_COUNTRY_CONFIDENCE = {"subject": 0.65, "sentence": 0.6, "dateline": 0.55}
 
 # Confidence by how the actor was found. Calibrated by eye on the hand-written test articles: a
 # knowledge-base name is rarely wrong; an agent noun without a country is often vague ("officials").
@@ -145,6 +195,9 @@ class _Reading:
     agents: list[tuple[Agent, int, int]] = field(default_factory=list)
     modifiers: list[str] = field(default_factory=list)
     orgs: list[Actor] = field(default_factory=list)
+    # Bodies coordinated with the base ("Gondor and Osgiliath officials", "the ambassadors of Arnor,
+    # Osgiliath and Gondor"): each is one more actor of the same phrase.
+    coordinated: list[tuple[Actor, Entry, tuple[int, int]]] = field(default_factory=list)
 
 
 def _kb_of(kb: Any) -> ActorKB | None:
@@ -191,22 +244,195 @@ class _Resolver:
         self.learned: dict[tuple[str, str, str], LearnedRole] = {}
         self.notes: list[str] = []
         self.consumed: set[int] = set()
+        self.extra: list[ActorMention] = []  # further actors of a phrase already emitted
+        self.dateline = self._dateline_tokens()
+        self.deferred: set[int] = set()  # conjuncts of premodifiers, read after their phrase
+        self.taken: set[int] = set()  # tokens of bodies some mention was built on
 
     # ---- driver -----------------------------------------------------------------------------
 
     def run(self) -> tuple[list[ActorMention], list[LearnedRole], list[str]]:
         mentions: list[ActorMention] = []
         for head in self._heads():
-            if head.i in self.consumed:
+            if head.i in self.consumed and not (head.i in self.deferred and head.i not in self.taken):
                 continue
             mention = self._mention_for(head)
             if mention is not None:
                 mentions.append(mention)
+        mentions.extend(self.extra)
         mentions.sort(key=lambda m: (m.spans[0].start, m.spans[0].end))
+        mentions = self._countries_from_context(mentions)
         return mentions, list(self.learned.values()), self.notes
 
+    # ---- titles without a country ----------------------------------------------------------------
+
+    def _countries_from_context(self, mentions: list[ActorMention]) -> list[ActorMention]:
+        """Give a person whose title names no country ("Defence Minister Kemal Aydın said") the
+        country the context implies, in this order: the subjects of the sentence where the title
+        appears, when they agree on one country; else the other actors of that sentence, when they
+        agree; else the article's dateline ("ANKARA" -> TUR); else none. Inferred countries carry a
+        lower confidence and say where they came from (rule suffix, learned role ``inferred``)."""
+        countryless = {
+            m.actor_id: m
+            for m in reversed(mentions)
+            if m.kind == "person" and m.actor_id and m.code and m.country is None and m.rule == "actors/title"
+        }
+        if not countryless:
+            return mentions
+        out = list(mentions)
+        for actor_id, titled in countryless.items():
+            found = self._context_country(titled, mentions)
+            if found is None:
+                continue
+            country, source, evidence = found
+            for n, m in enumerate(out):
+                if m.actor_id != actor_id or m.country is not None or not m.code:
+                    continue
+                code = combine_code(country, m.sectors or self.kb.sectors_of_code(m.code))
+                out[n] = replace(
+                    m,
+                    code=code,
+                    country=country,
+                    rule=f"{m.rule}+country-{source}",
+                    confidence=min(m.confidence, INFERRED_COUNTRY_CONFIDENCE[source]),
+                )
+            for key, role in list(self.learned.items()):
+                if role.actor_id == actor_id and role.country is None and role.conflict is None:
+                    del self.learned[key]
+                    code = combine_code(country, role.sectors or self.kb.sectors_of_code(role.code))
+                    new_role = replace(role, code=code, country=country, inferred=f"country from {evidence}")
+                    self.learned[(actor_id, role.title, code)] = new_role
+        return out
+
+    def _context_country(
+        self, titled: ActorMention, mentions: list[ActorMention]
+    ) -> tuple[str, str, str] | None:
+        """(country, source, evidence) for a countryless title, or None."""
+        sentence = titled.sentence
+        person = self._head_token(titled)
+        context: list[tuple[ActorMention, str]] = []  # (mention, its country or international code)
+        for m in mentions:
+            if m.sentence != sentence or m.actor_id == titled.actor_id or not m.code:
+                continue
+            if m.kind in CONTEXT_IGNORED_KINDS or m.rule.startswith("actors/place"):
+                continue
+            # An IGO or NGO in the sentence ("the WFP's deputy country director for Sudan") makes
+            # the context ambiguous rather than invisible.
+            where = m.country or (m.code[:3] if m.code[:3] in NON_COUNTRY_CODES else None)
+            if where is None:
+                continue
+            head = self._head_token(m)
+            if head is None:
+                continue
+            if person is not None and self._acted_upon(head, person):
+                continue  # "... said the government had summoned Iran's charge d'affaires"
+            context.append((m, where))
+        subjects = []
+        for m, where in context:
+            root = self._head_token(m)
+            while root is not None and root.dep_ == "conj" and root.head.i < root.i:
+                root = root.head  # "Israel and Turkey talked": both are subjects
+            if root is not None and root.dep_ in SUBJECT_DEPS:
+                subjects.append((m, where))
+        for source, group in (("subject", subjects), ("sentence", context)):
+            places = {where for _m, where in group}
+            if len(places) == 1:
+                (country,) = places
+                if country in NON_COUNTRY_CODES:
+                    return None
+                names = ", ".join(dict.fromkeys(m.text for m, _where in group))
+                return country, source, f"{source} {names!r}"
+            if len(places) > 1:
+                break  # ambiguous: do not fall back to a wider, weaker context
+        from_dateline = self._dateline_country()
+        if from_dateline is not None and self._leading_country(titled, mentions) in (None, from_dateline):
+            return from_dateline, "dateline", f"dateline {self.article.dateline!r}"
+        return None
+
+    def _head_token(self, mention: ActorMention) -> Token | None:
+        span = self.doc.char_span(mention.spans[-1].start, mention.spans[-1].end, alignment_mode="expand")
+        return span.root if span is not None and len(span) else None
+
+    @staticmethod
+    def _acted_upon(token: Token, person: Token) -> bool:
+        """Whether ``token`` sits in the object of a verb (the side acted upon), outside the phrase
+        and clauses that describe ``person`` ("who commands the Canadian contingent")."""
+        if token.i in {t.i for t in person.subtree}:
+            return False
+        return any(t.dep_ in OBJECT_DEPS for t in [token, *token.ancestors])
+
+    def _leading_country(self, titled: ActorMention, mentions: list[ActorMention]) -> str | None:
+        """The country the article's actors name most often, or None when there is none. A dateline
+        country is used only when it leads or ties: "HAVANA - Colombia's government ..." is a story
+        about Colombia filed from Cuba, and "the government's chief negotiator" is not Cuban."""
+        counts: dict[str, int] = {}
+        for m in mentions:
+            if (
+                m.country
+                and m.actor_id != titled.actor_id
+                and m.kind not in CONTEXT_IGNORED_KINDS
+                and not m.rule.startswith("actors/place")
+            ):
+                counts[m.country] = counts.get(m.country, 0) + 1
+        if not counts:
+            return None
+        top = max(counts.values())
+        leaders = [c for c, n in counts.items() if n == top]
+        return leaders[0] if len(leaders) == 1 else None
+
+    def _dateline_country(self) -> str | None:
+        """The country of the article's dateline place: a country or capital the knowledge base
+        knows ("ANKARA", "WASHINGTON"), else a city in the places gazetteer ("ISTANBUL")."""
+        dateline = (self.article.dateline or "").strip()
+        if not dateline:
+            return None
+        words = phrase_tokens(dateline.title() if dateline.isupper() else dateline)
+        m = self.kb.match_at(words, 0) if words else None
+        if m is not None and m.end == len(words):
+            for entry in m.entries:
+                actor = self.kb.actor(entry.actor_id)
+                if actor is not None and actor.kind == "country" and entry.form in ("name", "capital"):
+                    return self.kb.country_of_code(actor.code) or actor.country
+        if load_gazetteer is None:
+            return None
+        try:
+            places = load_gazetteer().lookup(dateline)
+        except Exception:  # noqa: BLE001 - the gazetteer is optional context, never a failure
+            return None
+        if not places:
+            return None
+        best = max(places, key=lambda p: p.population)
+        country = self.kb.actor(f"country/{best.iso3}")
+        return country.code if country is not None and country.code else None
+
+    def _dateline_tokens(self) -> range:
+        """The tokens of the dateline that opens the text ("ANKARA (Reuters) -"): a place, not an actor."""
+        dateline = (self.article.dateline or "").strip()
+        text = self.doc.text
+        lead = len(text) - len(text.lstrip())
+        if not dateline or not text[lead:].upper().startswith(dateline.upper()):
+            return range(0)
+        span = self.doc.char_span(lead, lead + len(dateline), alignment_mode="expand")
+        return range(span.start, span.end) if span is not None else range(0)
+
     def _heads(self) -> Iterable[Token]:
+        later: list[Token] = []
+        for token in self._candidate_heads():
+            if self._conjunct_of_modifier(token):
+                # "Osgiliath" in "Gondor and Osgiliath officials" is read with "officials"; only if
+                # that phrase did not take it ("Arnor, Calenardhon and the evil Gondor") is it its own.
+                self.deferred.add(token.i)
+                later.append(token)
+                continue
+            yield token
+        yield from later
+
+    def _candidate_heads(self) -> Iterable[Token]:
         for token in self.doc:
+            if token.i in self.dateline:
+                continue
+            if token.i in self.match_of and not self._agent_ok(self.match_of[token.i]):
+                continue
             if token.pos_ in {"NOUN", "PROPN"} or token.i in self.match_of:
                 if token.dep_ not in MODIFIER_DEPS or (token.dep_ == "poss" and self._is_person_token(token)):
                     # A multi-token name's head is its last token; skip the inner ones.
@@ -216,6 +442,34 @@ class _Resolver:
                     yield token
             elif token.pos_ == "PRON" and token.lower_ in PERSONAL_PRONOUNS:
                 yield token
+
+    @staticmethod
+    def _conjunct_of_modifier(token: Token) -> bool:
+        """Whether a token is a later conjunct of a noun's premodifier ("Chinese" in "Russian and
+        Chinese diplomats"): the phrase is read from the noun it modifies."""
+        first = token
+        while first.dep_ == "conj" and first.head.i < first.i:
+            first = first.head
+        return first is not token and first.dep_ in MODIFIER_DEPS and first.head.i > token.i
+
+    def _agent_ok(self, m: Match) -> bool:
+        """An agent phrase counts only when its last word is a noun ("judge" the verb, "official" the
+        adjective do not); names, metonyms and modifiers always count."""
+        if m.entry.form != "agent":
+            return True
+        last = self.doc[m.end - 1]
+        if last.pos_ in AGENT_POS:
+            return True
+        # A sector word used as an adjective still names the sector ("Russian military instructors",
+        # "Iranian dissident communities"), except the words whose adjective means something else
+        # ("official figures"; ``not_as_adjective`` in agents.yaml).
+        agent = m.entry.agent
+        return (
+            last.pos_ == "ADJ"
+            and agent is not None
+            and last.dep_ in MODIFIER_DEPS
+            and word_key(agent.phrase) not in self.kb.not_as_adjective
+        )
 
     def _is_person_token(self, token: Token) -> bool:
         m = self.match_of.get(token.i)
@@ -233,6 +487,8 @@ class _Resolver:
             if child.dep_ in NOT_PREMODIFIER_DEPS:
                 continue
             start = min(start, child.left_edge.i)
+        if head.i >= self.dateline.stop:
+            start = max(start, self.dateline.stop)  # "HAVANA - Colombia's government"
         while start < head.i and self.doc[start].is_punct:
             start += 1
         end = head.i + 1
@@ -265,6 +521,7 @@ class _Resolver:
 
     def _read(self, start: int, end: int, head_i: int) -> _Reading:
         reading = _Reading()
+        bodies: list[tuple[Actor, Entry, tuple[int, int]]] = []
         seen: set[int] = set()
         for i in range(start, end):
             m = self.match_of.get(i)
@@ -273,6 +530,8 @@ class _Resolver:
             seen.add(id(m))
             entry = m.entry
             if entry.form == "agent" and entry.agent is not None:
+                if not self._agent_ok(m):
+                    continue
                 reading.agents.append((entry.agent, m.start, m.end))
             elif entry.form == "modifier":
                 reading.modifiers.extend(entry.sectors)
@@ -290,33 +549,132 @@ class _Resolver:
                         reading.orgs.append(actor)
                         continue
                     reading.base, reading.base_entry, reading.base_span = actor, entry, (m.start, m.end)
+                bodies.append((actor, entry, (m.start, m.end)))
+        if reading.base_span is not None and len(bodies) > 1:
+            reading.coordinated = self._coordinated(bodies, reading.base_span)
         return reading
 
-    def _merge_pp(self, reading: _Reading, pobj: Token | None) -> None:
+    def _coordinated(
+        self, bodies: list[tuple[Actor, Entry, tuple[int, int]]], base_span: tuple[int, int]
+    ) -> list[tuple[Actor, Entry, tuple[int, int]]]:
+        """The bodies joined to the base by "and", "or" or commas only ("Russian and Chinese")."""
+        ordered = sorted(bodies, key=lambda b: b[2])
+        chains: list[list[tuple[Actor, Entry, tuple[int, int]]]] = [[ordered[0]]]
+        for body in ordered[1:]:
+            gap = self.doc[chains[-1][-1][2][1] : body[2][0]]
+            # coordinators, then perhaps the next body's own determiner and adjectives
+            # ("Fornost and the evil awful Gondor")
+            n = 0
+            while n < len(gap) and gap[n].lower_ in COORDINATORS:
+                n += 1
+            if n and all(t.pos_ in ("DET", "ADJ", "ADV") for t in gap[n:]):
+                chains[-1].append(body)
+            else:
+                chains.append([body])
+        for chain in chains:
+            if any(b[2] == base_span for b in chain):
+                return [b for b in chain if b[2] != base_span]
+        return []
+
+    def _merge_pp(self, reading: _Reading, pobj: Token | None) -> int:
+        """Read the object of a membership PP into ``reading`` (and the bodies coordinated with it:
+        "the ambassadors of Arnor, Osgiliath and Gondor"); returns the end of the tokens it covered."""
         if pobj is None:
-            return
+            return 0
         sub = self._read(pobj.left_edge.i, pobj.i + 1, pobj.i)
+        took = False
         if reading.base is None and sub.base is not None:
             reading.base, reading.base_entry, reading.base_span = sub.base, sub.base_entry, sub.base_span
+            took = True
         elif reading.base is not None and sub.base is not None and reading.base.kind == "country":
             # "the human rights activists of Amnesty International": the organisation is the base.
             reading.base, reading.base_entry, reading.base_span = sub.base, sub.base_entry, sub.base_span
+            took = True
         reading.agents.extend(sub.agents)
+        last = pobj.i
         for i in range(pobj.left_edge.i, pobj.i + 1):
             self.consumed.add(i)
+        if not took:
+            return last + 1
+        reading.coordinated = list(sub.coordinated)
+        for conj in pobj.conjuncts:
+            if conj.i < pobj.i or conj.sent.start != pobj.sent.start:
+                continue
+            other = self._read(conj.left_edge.i, conj.i + 1, conj.i)
+            if other.base is None or other.base_entry is None or other.base_span is None:
+                continue
+            reading.coordinated.append((other.base, other.base_entry, other.base_span))
+            reading.coordinated.extend(other.coordinated)
+            for i in range(conj.left_edge.i, conj.i + 1):
+                self.consumed.add(i)
+            last = max(last, conj.i)
+        # Parsers often attach a second body to the head noun instead ("Lawmakers in Fornost and
+        # Gondor" with Gondor a conjunct of "Lawmakers"): take bodies that follow the object,
+        # joined by coordinators only, and that end the noun phrase.
+        doc, sent_end = self.doc, pobj.sent.end
+        j = last + 1
+        while j < sent_end and doc[j].lower_ in COORDINATORS:
+            k = j
+            while k < sent_end and doc[k].lower_ in COORDINATORS:
+                k += 1
+            m = self.match_of.get(k)
+            if m is None or m.start != k or not m.entry.actor_id or m.entry.form in ("agent", "modifier"):
+                break
+            actor = self.kb.actor(m.entry.actor_id)
+            after = doc[m.end] if m.end < sent_end else None
+            if (
+                actor is None
+                or actor.kind == "person"
+                or any(i in self.consumed for i in range(m.start, m.end))
+                or (after is not None and (after.pos_ in AGENT_POS or after.tag_ == "POS"))
+            ):
+                break
+            reading.coordinated.append((actor, m.entry, (m.start, m.end)))
+            for i in range(m.start, m.end):
+                self.consumed.add(i)
+            last = m.end - 1
+            j = m.end
+        return last + 1
+
+    def _alternatives(
+        self, reading: _Reading
+    ) -> list[tuple[Actor, str, str | None, tuple[str, ...], tuple[int, int] | None]]:
+        """Further actors of one phrase, after the primary: the other codes of a multi-code entry
+        (PETRARCH ``[FRO/BIL/SAM]``) and bodies coordinated with the base ("Russian and Chinese
+        diplomats" -> CHNGOV after RUSGOV). Each is (actor, code, country, sectors, the body's own
+        token span or None for another code of the base)."""
+        out: list[tuple[Actor, str, str | None, tuple[str, ...], tuple[int, int] | None]] = []
+        readings: list[tuple[Actor, _Reading, tuple[int, int] | None]] = []
+        if reading.base is not None:
+            readings.append((reading.base, reading, None))
+        for actor, entry, body_span in reading.coordinated:
+            other = replace(reading, base=actor, base_entry=entry, base_span=body_span, coordinated=[])
+            readings.append((actor, other, body_span))
+        for n, (actor, r, span) in enumerate(readings):
+            codes = self.kb.codes_as_of(actor, self.day)
+            for code_base in codes[1:] if n == 0 else codes or (actor.code,):
+                if not code_base:
+                    continue
+                code, country, sectors = self._code(r, base_code=code_base)
+                if code:
+                    out.append((actor, code, country, sectors, span))
+        return out
 
     def _code(
-        self, reading: _Reading, use_agents: bool = True
+        self, reading: _Reading, use_agents: bool = True, base_code: str | None = None
     ) -> tuple[str | None, str | None, tuple[str, ...]]:
-        """(code, country, sectors) of a reading without a person."""
+        """(code, country, sectors) of a reading without a person; ``base_code`` replaces the base's
+        own (primary) code."""
         suffix: list[str] = []
         prefix: list[str] = []
-        base_code = None
         country = None
         if reading.base is not None:
-            codes = self.kb.codes_as_of(reading.base, self.day)
-            base_code = codes[0] if codes else reading.base.code
-            country = reading.base.country
+            if base_code is None:
+                codes = self.kb.codes_as_of(reading.base, self.day)
+                base_code = codes[0] if codes else reading.base.code
+                country = reading.base.country
+            else:
+                country = self.kb.country_of_code(base_code) or reading.base.country
             entry_sectors = reading.base_entry.sectors if reading.base_entry else ()
             if reading.base_entry is not None and reading.base_entry.form == "capital" and reading.agents:
                 entry_sectors = ()  # "Moscow police" is RUS + COP, not RUS + GOV + COP
@@ -353,8 +711,7 @@ class _Resolver:
         if person_name is not None:
             name_start, name_end = person_name
             if pobj is not None:
-                self._merge_pp(reading, pobj)
-                end = max(end, pobj.i + 1)
+                end = max(end, self._merge_pp(reading, pobj))
             return self._person_mention(head, start, end, name_start, name_end, reading, referent)
 
         # A pronoun-like short name or role noun that coref ties to a person resolved earlier.
@@ -365,8 +722,21 @@ class _Resolver:
 
         head_is_agent = head_match is not None and head_match.entry.form == "agent"
         if pobj is not None and head_is_agent:
-            self._merge_pp(reading, pobj)
-            end = max(end, pobj.i + 1)
+            end = max(end, self._merge_pp(reading, pobj))
+        if head_is_agent and head_match is not None and head_match.entry.agent is not None:
+            if head_match.entry.agent.title and reading.person is None:
+                # "Turkey's deputy foreign minister, Leyla Korkmaz,": the name after the title holds it.
+                named = self._appositive_name(head, end)
+                if named is not None:
+                    ns, ne = named
+                    m = self.match_of.get(ns)
+                    known = self.kb.actor(m.entry.actor_id) if m is not None and m.end == ne else None
+                    if known is not None and known.kind == "person":
+                        reading.person, reading.person_span = known, (ns, ne)
+                    name_head = doc[ne - 1]
+                    return self._person_mention(
+                        name_head, start, ne, ns, ne, reading, self._referent(name_head)
+                    )
         if reading.base is None and not reading.agents:
             if ent is not None and ent.label_ in ACTOR_LABELS_ORG and head.i == ent.end - 1:
                 return self._unknown_org(head, max(start, ent.start), end, ent)
@@ -374,6 +744,7 @@ class _Resolver:
         if reading.base is None and not head_is_agent:
             return None  # an agent word deep inside an unrelated phrase ("the army's history")
         hs, he = head.i, head.i + 1
+        collapsed = False
         if (
             not head_is_agent
             and not reading.agents
@@ -381,6 +752,7 @@ class _Resolver:
             and not (reading.base_span[0] <= head.i < reading.base_span[1])
         ):
             # "Gondor's polices", "Libya almost crowds": the actor is the named body, not the head noun.
+            collapsed = True
             start, end = reading.base_span
             hs, he = start, end
         # A capital or country as the object of a locative preposition is a place.
@@ -420,7 +792,33 @@ class _Resolver:
         )
         if referent is not None and referent.kind != "person" and res.actor_id:
             self.by_referent.setdefault(referent.id, res)
-        return self._emit(start, end, hs, he, res, referent)
+        primary = self._emit(start, end, hs, he, res, referent)
+        if reading.base_span is not None:
+            self.taken.update(range(*reading.base_span))
+        if not is_place:
+            seen = {code}
+            for actor, alt_code, alt_country, alt_sectors, own_span in self._alternatives(reading):
+                if alt_code in seen:
+                    continue
+                seen.add(alt_code)
+                alt = replace(
+                    res,
+                    actor_id=actor.id,
+                    name=actor.name,
+                    kind=actor.kind,
+                    code=alt_code,
+                    country=alt_country,
+                    sectors=alt_sectors,
+                )
+                if own_span is not None:
+                    self.taken.update(range(*own_span))
+                if collapsed and own_span is not None:
+                    # "German and Italian contingents": each body is its own mention.
+                    s0, e0 = own_span
+                    self.extra.append(self._emit(s0, e0, s0, e0, alt, None))
+                else:
+                    self.extra.append(self._emit(start, end, hs, he, alt, None))
+        return primary
 
     def _person_name(self, head: Token, reading: _Reading, ent: Any, referent: Any) -> tuple[int, int] | None:
         if reading.person is not None and reading.person_span is not None:
@@ -469,6 +867,50 @@ class _Resolver:
         ):
             return head.i, head.i + 1
         return None
+
+    def _appositive_name(self, head: Token, end: int) -> tuple[int, int] | None:
+        """The person's name set off by a comma after a title phrase ending at ``end``: the title's
+        appositive ("the foreign minister of Chile, Ana Ruiz,"), or a PERSON entity right after the
+        comma when the parser attached it elsewhere."""
+        doc = self.doc
+        if end >= len(doc) - 1 or doc[end].text != ",":
+            return None
+        for child in head.rights:
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > end:
+                named = self._name_at(child, end + 1)
+                if named is not None and named[0] == end + 1:
+                    return named
+        first = doc[end + 1]
+        ent = _entity_at(doc, first)
+        if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.start == first.i:
+            return ent.start, ent.end
+        return None
+
+    def _name_at(self, token: Token, lower: int) -> tuple[int, int] | None:
+        """The proper-name tokens ending at ``token`` (none before ``lower``), if they can name a
+        person: a PERSON entity, or capitalised words the NER left unlabelled or mislabelled."""
+        ent = _entity_at(self.doc, token)
+        if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.end - 1 == token.i:
+            return max(ent.start, lower), ent.end
+        if ent is not None and ent.label_ not in MISLABELS:
+            return None
+        m = self.match_of.get(token.i)
+        if m is not None and m.entry.actor_id:
+            actor = self.kb.actor(m.entry.actor_id)
+            if actor is not None and actor.kind != "person":
+                return None  # a country or organisation ("Turkey's envoy, Ankara")
+        if m is not None and m.entry.form in ("agent", "modifier"):
+            return None
+        start = token.i
+        while (
+            start - 1 >= lower
+            and self.doc[start - 1].pos_ == "PROPN"
+            and self.doc[start - 1].dep_ in ("compound", "flat")
+        ):
+            start -= 1
+        if not all(t.text[:1].isupper() for t in self.doc[start : token.i + 1]):
+            return None
+        return start, token.i + 1
 
     def _referent(self, head: Token) -> Any:
         if self.refs is None:
@@ -614,7 +1056,7 @@ class _Resolver:
                 )
                 self.notes.append(conflict)
             has_country = (
-                bool(code)
+                code is not None
                 and not code.startswith(self.kb.unknown_country or "\0")
                 and code != "".join(sectors)
             )
@@ -632,8 +1074,8 @@ class _Resolver:
                 known.name,
                 "person",
                 code,
-                _country_of(code, country),
-                _sectors_of(code),
+                self._country_of(code, country),
+                self.kb.sectors_of_code(code),
                 curated_role,
                 "kb-name",
             )
@@ -643,7 +1085,7 @@ class _Resolver:
                 known.name if known else name,
                 "person",
                 learned_code,
-                _country_of(learned_code, country),
+                self._country_of(learned_code, country),
                 learned_sectors,
                 learned_title,
                 "title",
@@ -655,8 +1097,8 @@ class _Resolver:
                 known.name,
                 "person",
                 code,
-                _country_of(code, country),
-                _sectors_of(code),
+                self._country_of(code, country),
+                self.kb.sectors_of_code(code),
                 None,
                 "kb-name",
             )
@@ -677,6 +1119,8 @@ class _Resolver:
         key = (actor_id, title.lower(), code)
         if key in self.learned:
             return
+        while end > start + 1 and self.doc[end - 1].is_punct:
+            end -= 1  # "Turkey's deputy foreign minister," -> without the comma
         span = self.doc[start:end]
         self.learned[key] = LearnedRole(
             actor_id=actor_id,
@@ -684,7 +1128,7 @@ class _Resolver:
             kind="person",
             title=" ".join(title.lower().split()),
             code=code,
-            country=_country_of(code, None),
+            country=self._country_of(code, None),
             sectors=sectors,
             article_id=self.article.id,
             date=self.day,
@@ -694,6 +1138,10 @@ class _Resolver:
             known=known,
             conflict=conflict,
         )
+
+    def _country_of(self, code: str | None, fallback: str | None) -> str | None:
+        """The country of a code, else ``fallback``; never an agent code ("GOV" has no country)."""
+        return self.kb.country_of_code(code) or self.kb.country_of_code(fallback)
 
     # ---- links and output -----------------------------------------------------------------------
 
@@ -749,15 +1197,3 @@ def _entity_at(doc: Doc, token: Token) -> Any:
         if ent.start <= token.i < ent.end:
             return ent
     return None
-
-
-def _country_of(code: str | None, fallback: str | None) -> str | None:
-    if code and len(code) >= 3 and code[:3].isalpha() and not code.startswith(("IGO", "NGO", "---")):
-        return code[:3]
-    return fallback
-
-
-def _sectors_of(code: str | None) -> tuple[str, ...]:
-    if not code or len(code) <= 3:
-        return ()
-    return tuple(code[i : i + 3] for i in range(3, len(code), 3))

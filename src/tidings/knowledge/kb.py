@@ -29,6 +29,10 @@ from tidings.types import stable_hash
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 
+# CAMEO codes that open an actor code without naming a country: international and transnational
+# actors (IGOWSTNAT, NGOHRI, MNC, UAF) and PETRARCH's "---" for an unknown country.
+NON_COUNTRY_CODES = frozenset({"IGO", "NGO", "NGM", "MNC", "UAF", "IMG", "---"})
+
 KINDS = ("person", "organisation", "country", "igo", "group", "media")
 ORIGINS = ("curated", "imported", "learned")
 
@@ -118,7 +122,9 @@ class Actor:
     """Someone or something that acts in the news: a person, organisation, country, IGO, group or outlet.
 
     ``code`` is the code used when no role applies on the day (a country's CAMEO code, an IGO's code);
-    persons usually have none and take their codes from ``roles``.
+    persons usually have none and take their codes from ``roles``. ``codes`` lists every such code
+    when a dictionary gives several (PETRARCH ``THE_SHIRE [FRO/BIL/SAM]``: one name for several
+    actors), ``code`` first; it is empty when there is only ``code``.
     """
 
     id: str
@@ -131,6 +137,14 @@ class Actor:
     wikidata: str | None = None
     code: str | None = None
     origin: str = "curated"
+    codes: tuple[str, ...] = ()
+
+    @property
+    def default_codes(self) -> tuple[str, ...]:
+        """Every code used when no role applies: ``codes`` when given, else ``code`` (or nothing)."""
+        if self.codes:
+            return self.codes
+        return (self.code,) if self.code else ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +157,7 @@ class Actor:
             "roles": [r.to_dict() for r in self.roles],
             "wikidata": self.wikidata,
             "code": self.code,
+            "codes": list(self.default_codes),
             "origin": self.origin,
         }
 
@@ -197,7 +212,8 @@ class LearnedRole:
 
     ``actor_id`` is the knowledge-base id when the person is known, else a new ``person/<slug>`` id.
     ``conflict`` says how it disagrees with a curated role held the same day (None when it agrees
-    or there is none); a conflicting learned role never replaces the curated one.
+    or there is none); a conflicting learned role never replaces the curated one. ``inferred`` says
+    where the country came from when the title had none ("country from dateline 'ANKARA'").
     """
 
     actor_id: str
@@ -214,6 +230,7 @@ class LearnedRole:
     text: str
     known: bool = False  # the actor is in the knowledge base
     conflict: str | None = None
+    inferred: str | None = None  # where the country came from when the title did not say
 
     @property
     def role_id(self) -> str:
@@ -285,12 +302,55 @@ def plural(word: str) -> str:
     return word + ("S" if word.isupper() else "s")
 
 
-def slug(text: str) -> str:
-    """A readable id part: lowercase ASCII letters and digits joined by hyphens."""
+# Letters NFKD does not decompose into ASCII, folded the way news transliterates them ("Aydın" ->
+# "aydin", "Wałęsa" -> "walesa", "Søren" -> "soren", "Đoković" -> "dokovic", "Strauß" -> "strauss").
+TRANSLITERATION = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "I",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŧ": "t",
+        "Ŧ": "T",
+        "ŋ": "ng",
+        "Ŋ": "Ng",
+        "ĸ": "k",
+        "ſ": "s",
+        "ə": "a",  # Azerbaijani: Əliyev -> Aliyev
+        "Ə": "A",
+        "’": "'",
+    }
+)
+
+
+def transliterate(text: str) -> str:
+    """ASCII letters for a name: NFKD without the accents, plus ``TRANSLITERATION`` for letters
+    that have no decomposition (ı, ł, ø, đ, ß, æ, œ, ...). Other scripts are dropped."""
     import unicodedata
 
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or stable_hash(text, length=8)
+    folded = unicodedata.normalize("NFKD", text.translate(TRANSLITERATION)).translate(TRANSLITERATION)
+    return folded.encode("ascii", "ignore").decode()
+
+
+def slug(text: str) -> str:
+    """A readable, stable id part: the name transliterated to lowercase ASCII letters and digits
+    joined by hyphens ("Kemal Aydın" -> "kemal-aydin"); a hash when nothing ASCII is left."""
+    return re.sub(r"[^a-z0-9]+", "-", transliterate(text).lower()).strip("-") or stable_hash(text, length=8)
 
 
 def combine_code(country: str | None, sectors: Sequence[str], prefixes: Sequence[str] = ()) -> str:
@@ -360,6 +420,8 @@ class ActorKB:
         self.sources: list[str] = []
         self._index: dict[str, list[_IndexItem]] = {}
         self._by_name: dict[str, list[str]] = {}
+        self.sector_codes: set[str] = set()  # every agent and modifier code ("GOV", "MIL", "ELI")
+        self.not_as_adjective: set[str] = set()  # agents that name no actor as adjectives ("official")
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -418,6 +480,7 @@ class ActorKB:
 
     def add_agent(self, agent: Agent, plural_form: str | None = "auto", case: str = "auto") -> None:
         """Index an agent phrase, and its plural unless ``plural_form`` is None."""
+        self.sector_codes.update(agent.sectors)
         forms = [agent.phrase]
         if plural_form == "auto":
             tokens = phrase_tokens(agent.phrase)
@@ -431,6 +494,7 @@ class ActorKB:
 
     def add_modifier(self, word: str, code: str) -> None:
         self.modifiers[word_key(word)] = code
+        self.sector_codes.add(code)
         self.add_phrase(word, Entry(phrase=word, form="modifier", sectors=(code,)))
 
     # ---- lookup -----------------------------------------------------------------------------
@@ -493,6 +557,26 @@ class ActorKB:
             i = m.end
         return out
 
+    def country_of_code(self, code: str | None) -> str | None:
+        """The country part of a CAMEO actor code ("TURGOV" -> "TUR"), or None when the code opens
+        with an agent ("GOV", "MILELI"), an international code (IGO, NGO, MNC) or "---"."""
+        if not code or len(code) < 3:
+            return None
+        head = code[:3]
+        if not (head.isalpha() and head.isupper()) or head in NON_COUNTRY_CODES:
+            return None
+        if head in self.sector_codes and f"country/{head}" not in self.actors:
+            return None
+        return head
+
+    def sectors_of_code(self, code: str | None) -> tuple[str, ...]:
+        """The agent codes of a CAMEO actor code after its country ("TURGOVMIL" -> GOV, MIL;
+        "GOV" -> GOV)."""
+        if not code:
+            return ()
+        start = 3 if self.country_of_code(code) or code.startswith(tuple(NON_COUNTRY_CODES)) else 0
+        return tuple(code[i : i + 3] for i in range(start, len(code), 3))
+
     # ---- time -------------------------------------------------------------------------------
 
     def roles_as_of(self, actor: Actor, day: str | None) -> tuple[Role, ...]:
@@ -500,15 +584,16 @@ class ActorKB:
         return tuple(r for r in actor.roles if r.active_on(day))
 
     def codes_as_of(self, actor: Actor, day: str | None) -> tuple[str, ...]:
-        """The actor's CAMEO codes on ``day``: those of the roles held that day; else its own code;
-        else, for someone who held a role before, country + ELI (a former office holder); else the
-        country code. Empty when nothing is known.
+        """The actor's CAMEO codes on ``day``: those of the roles held that day; else its own codes
+        (several for a multi-code dictionary entry, the primary first); else, for someone who held a
+        role before, country + ELI (a former office holder); else the country code. Empty when
+        nothing is known.
         """
         held = self.roles_as_of(actor, day)
         if held:
             return tuple(dict.fromkeys(r.code for r in held if r.code))
-        if actor.code:
-            return (actor.code,)
+        if actor.code or actor.codes:
+            return actor.default_codes
         if (
             actor.kind == "person"
             and day
@@ -691,6 +776,7 @@ def _add_agents(kb: ActorKB, data: Mapping[str, Any]) -> int:
             n += 1
     for word, code in (data.get("modifiers") or {}).items():
         kb.add_modifier(str(word), str(code))
+    kb.not_as_adjective.update(word_key(str(w)) for w in data.get("not_as_adjective") or ())
     return n
 
 
@@ -712,11 +798,11 @@ def apply_data(kb: ActorKB, data: Mapping[str, Any], origin: str = "curated", ev
     for actor_id in data.get("remove") or ():
         kb.remove_actor(str(actor_id))
     n += _add_agents(kb, data)
-    n += _add_organisations(kb, data.get("igos"), "igo", origin)
-    n += _add_organisations(kb, data.get("media"), "media", origin)
-    n += _add_people(kb, data.get("people"), origin, evidence)
-    n += _add_people(kb, data.get("actors"), origin, evidence)
-    n += _add_metonyms(kb, data.get("metonyms"))
+    n += _add_organisations(kb, data.get("igos") or (), "igo", origin)
+    n += _add_organisations(kb, data.get("media") or (), "media", origin)
+    n += _add_people(kb, data.get("people") or (), origin, evidence)
+    n += _add_people(kb, data.get("actors") or (), origin, evidence)
+    n += _add_metonyms(kb, data.get("metonyms") or ())
     return n
 
 
@@ -803,5 +889,6 @@ __all__ = [
     "phrase_tokens",
     "plural",
     "slug",
+    "transliterate",
     "with_roles",
 ]

@@ -163,6 +163,7 @@ def read_actor_file(path: Path, skipped: list[str]) -> list[_RawActor]:
 def _actor_from_raw(raw: _RawActor, actor_id: str, source: str) -> Actor:
     undated = [c for c, s, e in raw.codes if s is None and e is None]
     dated = [(c, s, e) for c, s, e in raw.codes if s is not None or e is not None]
+    undated = list(dict.fromkeys(undated))
     default = undated[0] if undated else None
     evidence = (f"{source}:{raw.line}",)
     roles = tuple(
@@ -196,6 +197,7 @@ def _actor_from_raw(raw: _RawActor, actor_id: str, source: str) -> Actor:
         roles=roles,
         code=code or None,
         origin="imported",
+        codes=tuple(undated) if len(undated) > 1 else (),
     )
 
 

@@ -42,7 +42,7 @@ def _actor_row(actor: Actor, roles_json: list[dict[str, Any]]) -> dict[str, Any]
         "aliases": json.dumps(list(actor.aliases), ensure_ascii=False),
         "wikidata": actor.wikidata,
         "origin": actor.origin,
-        "code": actor.code,
+        "code": "/".join(actor.default_codes) or None,  # PETRARCH style: "FRO/BIL/SAM", primary first
         "roles": json.dumps(roles_json, ensure_ascii=False, sort_keys=True),
     }
 
@@ -125,8 +125,8 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
                     "date": role.date,
                     "spans": spans_to_json(list(role.spans)),
                     "text": role.text
-                    if role.conflict is None
-                    else f"{role.text} [conflict: {role.conflict}]",
+                    + (f" [{role.inferred}]" if role.inferred else "")
+                    + (f" [conflict: {role.conflict}]" if role.conflict else ""),
                 }
             ],
         )
