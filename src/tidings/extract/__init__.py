@@ -51,10 +51,12 @@ def pipeline() -> list[tuple[str, Extractor]]:
     """The extractors in the order they run. Later stages read earlier stages' findings."""
     from tidings.extract.actors import extract_actors
     from tidings.extract.events import extract_events
+    from tidings.extract.quotes import extract_quotes
 
     stages: list[tuple[str, Extractor]] = [
         ("entities", extract_entities),
         ("actors", extract_actors),
+        ("quotes", extract_quotes),
         ("events", extract_events),
     ]
     return stages

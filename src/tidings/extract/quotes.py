@@ -1,0 +1,1459 @@
+"""Quotes: who said what, to whom and through which medium, with the evidence spans.
+
+Owns the ``Quote`` finding (table ``quotes``), the cue lexicon (``CueLexicon``, read from
+``data/cues.yaml`` by ``load_cues``) and the extractor ``extract_quotes``. Three kinds:
+
+- *direct*: words inside quote marks with a cue and speaker next to them (``"...," X said``,
+  ``X said: "..."``, ``"...," said X``, ``"A," X said, "B."``), continued across sentences and
+  paragraphs (a paragraph that re-opens a quote without closing the last one), with the speaker in
+  the following sentence or in a preceding ``X said:`` sentence;
+- *indirect*: a speech verb with a clause (``X said (that) ...``, ``X told the council that ...``,
+  ``..., X said``, ``according to X, ...``);
+- *mixed*: indirect speech that quotes some words verbatim (``X said the alliance must "speak with
+  one voice"``).
+
+Quote marks of every common style are paired per paragraph; an unclosed mark is capped at the end of
+its paragraph, so a stray mark never swallows the rest of an article. Quoted words with no cue
+(nicknames, titles of songs and books, scare quotes) are not quotes. Speakers are resolved through
+``tidings.extract.coref``; unnamed speakers keep their descriptive phrase and the organisation or
+country they name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import yaml
+
+from tidings.errors import TidingsError
+from tidings.extract.coref import References, resolve_references
+from tidings.types import Article, Finding, Findings, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+DEFAULT_CUES = Path(__file__).resolve().parent.parent / "data" / "cues.yaml"
+
+# ---- thresholds (calibrated on our hand-written fixtures and the PolNeAR dev split) -----------
+# Tokens allowed between a closing quote mark and its cue verb ("...," Defence Minister Kemal
+# Aydın of Turkey told): long enough for a titled name with an affiliation.
+MAX_POST_GAP = 14
+# Tokens allowed between a cue verb and an opening quote mark that are not part of the quote
+# (X said on Tuesday in a statement to reporters: "...").
+MAX_PRE_GAP = 14
+# An unclosed quote is cut at its paragraph end, and never runs longer than this many characters.
+MAX_UNCLOSED_CHARS = 1500
+# Indirect content shorter than this (in tokens) is rarely a reported statement ("he said so").
+MIN_INDIRECT_TOKENS = 3
+# A quotation covering this share of a cue's clause makes the quote direct rather than mixed.
+DIRECT_COVERAGE = 0.8
+
+CONFIDENCE = {
+    "direct": 0.95,
+    "direct-pronoun": 0.85,
+    "next-sentence": 0.7,
+    "indirect": 0.85,
+    "according-to": 0.8,
+    "unresolved-pronoun": 0.6,
+}
+
+# ---- quote marks ------------------------------------------------------------------------------
+DOUBLE_MARKS = frozenset('"“”„«»')
+SINGLE_MARKS = frozenset("'‘’‚‹›")
+# Which closing marks end a quotation opened by each mark.
+CLOSERS: dict[str, frozenset[str]] = {
+    '"': frozenset('"”“'),
+    "“": frozenset('”"“'),
+    "„": frozenset('“”"'),
+    "«": frozenset("»"),
+    "»": frozenset("«"),
+    "‘": frozenset("’‘"),
+    "‚": frozenset("‘’"),
+    "'": frozenset("'’"),
+    "‹": frozenset("›"),
+}
+OPEN_ONLY = frozenset("“„«‘‚‹")
+FILLER = "\x00"  # stands in for the second character of a two-character quote mark
+CLOSE_ONLY = frozenset("”’›")
+OPEN_CONTEXT = frozenset(" \t\n([{—–-/:;,")
+CLOSE_CONTEXT = frozenset(" \t\n)]}.,;:!?—–-…")
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+# How the rest of a reported clause may hang on the cue itself in spaCy's parse.
+CONTINUATION_DEPS = frozenset({"advcl"})
+# How a cue's own modifiers attach (said *on Tuesday in a statement*; told *reporters*).
+CUE_MODIFIER_DEPS = frozenset(
+    {"prep", "npadvmod", "advmod", "agent", "dative", "prt", "aux", "auxpass", "neg", "punct", "mark", "cc"}
+)
+CONTENT_DEPS = frozenset({"ccomp", "parataxis"})
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "you", "it"})
+
+
+# ---- records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote(Finding):
+    """One reported statement: who said it, the cue, the words, the medium and the audience."""
+
+    table: ClassVar[str] = "quotes"
+
+    kind: str  # direct, indirect, mixed
+    speaker: str | None  # resolved name, or the descriptive phrase of an unnamed speaker
+    speaker_text: str | None  # the speaker's words in the sentence ("he", "a Downing Street spokesman")
+    speaker_spans: tuple[Span, ...]
+    speaker_actor_id: str | None
+    speaker_org: str | None  # organisation/country named by an unnamed speaker
+    cue: str | None
+    cue_spans: tuple[Span, ...]
+    content: str
+    content_spans: tuple[Span, ...]
+    medium: str | None
+    addressee: str | None
+    shape: str  # order of Q(uote mark), C(ontent), V(erb/cue), S(peaker), e.g. "QCQVS"
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    """A cue verb: its lemma, type, where its audience is, and any medium it implies."""
+
+    lemma: str
+    type: str = "speech"
+    addressee: str | None = None  # "object" or "to"
+    medium: str | None = None
+    infinitive: bool = False  # a "to ..." complement is the content ("vowed to cut taxes")
+    object: bool = False  # a noun-phrase object is the content ("denied any involvement")
+
+
+@dataclass(frozen=True)
+class PhraseCue:
+    """A multi-word cue such as "according to"; ``speaker`` says where its speaker is."""
+
+    words: tuple[str, ...]
+    type: str = "speech"
+    speaker: str = "object"
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """The words that introduce reported speech, and the words that mark media, outlets and titles."""
+
+    verbs: dict[str, CueEntry]
+    phrases: tuple[PhraseCue, ...] = ()
+    types: frozenset[str] = frozenset({"speech"})
+    media: frozenset[str] = frozenset()
+    outlets: frozenset[str] = frozenset()
+    outlet_words: frozenset[str] = frozenset()
+    title_nouns: frozenset[str] = frozenset()
+    nickname_verbs: frozenset[str] = frozenset()
+    sources: tuple[str, ...] = field(default=())
+
+    def cue(self, lemma: str) -> CueEntry | None:
+        """The entry for a verb lemma when its type is one that is extracted."""
+        entry = self.verbs.get(lemma.lower())
+        return entry if entry is not None and entry.type in self.types else None
+
+    def is_outlet(self, text: str) -> bool:
+        """Whether a name is a news outlet ("Interfax", "the Associated Press", "Daily News")."""
+        lowered = text.lower().strip()
+        if lowered.startswith("the "):
+            lowered = lowered[4:]
+        if lowered in self.outlets:
+            return True
+        words = lowered.replace("'s", "").split()
+        return bool(words) and words[-1] in self.outlet_words and text[:1].isupper()
+
+
+def load_cues(path: str | Path | None = None, types: Iterable[str] | None = None, **_: Any) -> CueLexicon:
+    """Read the shipped cue lexicon, plus a user file when ``path`` is given (see cues.yaml).
+
+    ``types`` chooses which cue types are extracted (default: the file's ``types``, i.e. speech).
+    """
+    raw = _read_yaml(DEFAULT_CUES)
+    sources = [str(DEFAULT_CUES)]
+    if path is not None:
+        user = _read_yaml(Path(path))
+        sources.append(str(path))
+        raw = _merge(raw, user)
+    verbs = {}
+    for lemma, spec in (raw.get("verbs") or {}).items():
+        spec = spec or {}
+        verbs[str(lemma).lower()] = CueEntry(
+            lemma=str(lemma).lower(),
+            type=str(spec.get("type", "speech")),
+            addressee=spec.get("addressee"),
+            medium=spec.get("medium"),
+            infinitive=bool(spec.get("infinitive", False)),
+            object=bool(spec.get("object", False)),
+        )
+    phrases = tuple(
+        PhraseCue(
+            words=tuple(str(w).lower() for w in p["words"]),
+            type=str(p.get("type", "speech")),
+            speaker=str(p.get("speaker", "object")),
+        )
+        for p in raw.get("phrases") or []
+    )
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in raw.get(key) or [])
+
+    chosen = frozenset(types) if types is not None else frozenset(raw.get("types") or ["speech"])
+    return CueLexicon(
+        verbs=verbs,
+        phrases=phrases,
+        types=chosen,
+        media=words("media"),
+        outlets=words("outlets"),
+        outlet_words=words("outlet_words"),
+        title_nouns=words("title_nouns"),
+        nickname_verbs=words("nickname_verbs"),
+        sources=tuple(sources),
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise TidingsError("E303", path=str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise TidingsError("E304", value=str(path), option="cues", detail=f"not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise TidingsError("E304", value=str(path), option="cues", detail="expected a mapping of sections")
+    return data
+
+
+def _merge(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    removed = {str(w).lower() for w in user.get("remove") or []}
+    verbs = {k: v for k, v in (base.get("verbs") or {}).items() if str(k).lower() not in removed}
+    verbs.update(user.get("verbs") or {})
+    merged["verbs"] = verbs
+    merged["phrases"] = list(base.get("phrases") or []) + list(user.get("phrases") or [])
+    for key in ("media", "outlets", "outlet_words", "title_nouns", "nickname_verbs"):
+        merged[key] = [w for w in base.get(key) or [] if str(w).lower() not in removed] + list(
+            user.get(key) or []
+        )
+    if "types" in user:
+        merged["types"] = user["types"]
+    return merged
+
+
+# ---- quote marks -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Words between quote marks: the segments (one per paragraph) and the marks around them."""
+
+    segments: tuple[tuple[int, int], ...]  # content character ranges, marks excluded
+    marks: tuple[int, ...]  # character offsets of the quote marks
+    closed: bool
+
+    @property
+    def start(self) -> int:
+        return self.segments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1][1]
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Pair quote marks of every style into quotations, paragraph by paragraph.
+
+    A quotation left open at a paragraph end continues only when the next paragraph opens with a
+    quote mark of the same family (the newspaper convention for multi-paragraph quotes); otherwise
+    it ends with its paragraph. Nested marks of the other family are left inside.
+    """
+    # Doubled apostrophes and backticks ('' and ``, typewriter and Penn Treebank style) are
+    # double quote marks: read them as '"' plus a filler of the same length, so offsets hold.
+    text = text.replace("''", '"' + FILLER).replace("``", '"' + FILLER)
+    paragraphs: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        paragraphs.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    paragraphs = [(s, e) for s, e in paragraphs if text[s:e].strip()]
+
+    out: list[Quotation] = []
+    carried: tuple[list[tuple[int, int]], list[int], str] | None = None  # segments, marks, opener
+    for n, (p_start, p_end) in enumerate(paragraphs):
+        opener: str | None = None
+        open_at = -1
+        segments: list[tuple[int, int]] = []
+        marks: list[int] = []
+        first = _first_char(text, p_start, p_end)
+        if carried is not None and first is not None:
+            # carried is only set when this paragraph opens with the same mark
+            segments, marks, opener = carried[0], carried[1], carried[2]
+            open_at = first
+            marks.append(first)
+        carried = None
+        for i in range(p_start, p_end):
+            ch = text[i]
+            if ch not in CLOSERS and ch not in CLOSE_ONLY:
+                continue
+            if opener is None:
+                if ch in CLOSERS and _can_open(text, i, p_start, p_end):
+                    opener, open_at = ch, i
+                    segments, marks = [], [i]
+                continue
+            if i == open_at:
+                continue
+            if _family(ch) != _family(opener):
+                continue
+            if ch in CLOSERS[opener] and _can_close(text, i, p_start, open_at):
+                segments.append((open_at + 1, i))
+                marks.append(i)
+                out.append(Quotation(tuple(_strip_segments(text, segments)), tuple(marks), True))
+                opener, open_at, segments, marks = None, -1, [], []
+        if opener is not None:
+            segment_end = min(p_end, open_at + 1 + MAX_UNCLOSED_CHARS)
+            segments.append((open_at + 1, segment_end))
+            nxt = paragraphs[n + 1] if n + 1 < len(paragraphs) else None
+            next_first = _first_char(text, nxt[0], nxt[1]) if nxt else None
+            if next_first is not None and text[next_first] == opener and segment_end == p_end:
+                carried = (segments, marks, opener)
+            else:
+                out.append(Quotation(tuple(_strip_segments(text, segments)), tuple(marks), False))
+    out = [q for q in out if q.segments and all(e > s for s, e in q.segments)]
+    return sorted(out, key=lambda q: q.start)
+
+
+def _family(ch: str) -> str:
+    return "double" if ch in DOUBLE_MARKS else "single"
+
+
+def _first_char(text: str, start: int, end: int) -> int | None:
+    for i in range(start, end):
+        if not text[i].isspace():
+            return i
+    return None
+
+
+def _can_open(text: str, i: int, p_start: int, p_end: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < p_end else " "
+    if ch == "«":  # French typography puts a space inside guillemets
+        return i + 1 < p_end
+    if nxt.isspace():
+        return False
+    if ch in OPEN_ONLY or ch == "»":
+        return True
+    prev = text[i - 1] if i > p_start else " "
+    if ch == "'":  # straight single: only after a space or bracket, before a word ("'We won,'")
+        return prev in OPEN_CONTEXT and nxt.isalnum()
+    return prev in OPEN_CONTEXT or prev in DOUBLE_MARKS | SINGLE_MARKS
+
+
+def _can_close(text: str, i: int, p_start: int, open_at: int) -> bool:
+    ch = text[i]
+    prev = text[i - 1] if i > p_start else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if i == open_at + 1:
+        return False
+    if ch in "’'":  # an apostrophe inside a word ("don’t") does not close a single quotation
+        return not (prev.isalpha() and nxt.isalpha()) and (nxt in CLOSE_CONTEXT or nxt in DOUBLE_MARKS)
+    return not prev.isspace() or nxt in CLOSE_CONTEXT
+
+
+def _strip_segments(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in segments:
+        while s < e and (text[s].isspace() or text[s] == FILLER):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] == FILLER):
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+# ---- the extractor ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A quote being assembled from token positions."""
+
+    kind: str
+    rule: str
+    confidence: float
+    cue: list[int]  # token indices of the cue words
+    speaker: tuple[int, int] | None  # token [start, end)
+    speaker_head: int | None
+    content: list[tuple[int, int]]  # character ranges
+    marks: list[int] = field(default_factory=list)  # character offsets of quote marks
+    medium: str | None = None
+    addressee: str | None = None
+
+
+class _Context:
+    """What every rule reads: the doc, lexicon, references, quotations and token lookups."""
+
+    def __init__(self, doc: Doc, lexicon: CueLexicon, refs: References) -> None:
+        self.doc = doc
+        self.lex = lexicon
+        self.refs = refs
+        self.text = doc.text
+        self.sent_of = [0] * len(doc)
+        self.sents = list(doc.sents)
+        for n, sent in enumerate(self.sents):
+            for token in sent:
+                self.sent_of[token.i] = n
+        # Paragraph number of each token: a line break ends every clause, whatever the parser says
+        # (headlines and datelines are often parsed into the first sentence of the body).
+        self.para_of = [0] * len(doc)
+        paragraph = 0
+        for token in doc:
+            self.para_of[token.i] = paragraph
+            if "\n" in token.text or "\n" in token.whitespace_:
+                paragraph += 1
+        self.quotations = find_quotations(self.text)
+        # token -> index of the quotation whose content holds it
+        self.quote_of: dict[int, int] = {}
+        self.mark_tokens: set[int] = set()
+        for qi, q in enumerate(self.quotations):
+            for s, e in q.segments:
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is None:
+                    continue
+                for token in span:
+                    if not token.is_space:
+                        self.quote_of.setdefault(token.i, qi)
+            for m in q.marks:
+                t = self.token_at(m)
+                if t is not None:
+                    self.mark_tokens.add(t.i)
+        self.speech_quotation = [self._is_speech_like(qi) for qi in range(len(self.quotations))]
+
+    def token_at(self, char: int) -> Token | None:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    def tokens_of(self, qi: int) -> list[int]:
+        q = self.quotations[qi]
+        out: list[int] = []
+        for s, e in q.segments:
+            span = self.doc.char_span(s, e, alignment_mode="expand")
+            if span is not None:
+                out.extend(t.i for t in span if not t.is_space)
+        return out
+
+    def is_cue(self, token: Token) -> CueEntry | None:
+        if token.pos_ not in {"VERB", "AUX"} or token.i in self.quote_of:
+            return None
+        return self.lex.cue(token.lemma_)
+
+    def _is_speech_like(self, qi: int) -> bool:
+        """False for quoted titles, nicknames and short scare-quoted names."""
+        tokens = self.tokens_of(qi)
+        if not tokens:
+            return False
+        doc = self.doc
+        first, last = doc[tokens[0]], doc[tokens[-1]]
+        before = doc[first.i - 2] if first.i >= 2 else None
+        after = doc[last.i + 2] if last.i + 2 < len(doc) else None
+        # Nickname between names: Mike "The Hammer" Jones.
+        if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN":
+            if len(tokens) <= 4 and before.ent_type_ == "PERSON" or after.ent_type_ == "PERSON":
+                return False
+        # Title: "the song 'Hallelujah'", "his book “Deal Maker”".
+        for k in range(max(0, first.i - 3), first.i):
+            if doc[k].lemma_.lower() in self.lex.title_nouns and doc[k].pos_ == "NOUN":
+                return False
+        roots = {doc[i] for i in tokens if not (tokens[0] <= doc[i].head.i <= tokens[-1])}
+        for root in roots:
+            head = root.head
+            if head.lemma_.lower() in self.lex.title_nouns and head.pos_ == "NOUN":
+                return False
+            if head.lemma_.lower() in self.lex.nickname_verbs and root.dep_ in {
+                "oprd",
+                "attr",
+                "dobj",
+                "xcomp",
+            }:
+                return False
+        return True
+
+
+def extract_quotes(doc: Doc, article: Article, kb: Any, findings: Findings) -> Findings:
+    """Direct, indirect and mixed quotes with resolved speakers, filling ``findings.quotes``.
+
+    Uses ``kb.cues`` (a ``CueLexicon``); without one it finds nothing. Speakers are linked to
+    ``findings.actors`` when an actor mention covers the speaker's head word.
+    """
+    lexicon = getattr(kb, "cues", None) if kb is not None else None
+    if lexicon is None or len(doc) == 0:
+        return replace(findings, quotes=())
+    refs = resolve_references(doc)
+    ctx = _Context(doc, lexicon, refs)
+    drafts, pending = _direct_quotes(ctx)
+    used_cues = {i for d in drafts for i in d.cue}
+    covered = {i for d in drafts for s, e in d.content for i in _token_range(ctx, s, e)}
+    drafts.extend(_indirect_quotes(ctx, used_cues, covered))
+    drafts.sort(key=lambda d: (d.content[0][0], d.cue[0] if d.cue else -1))
+    drafts.extend(_unattributed(ctx, pending, drafts))
+    drafts.sort(key=lambda d: (d.content[0][0], d.cue[0] if d.cue else -1))
+    quotes = tuple(_finish(ctx, article, d, findings) for d in drafts)
+    return replace(findings, quotes=quotes)
+
+
+def _token_range(ctx: _Context, start: int, end: int) -> list[int]:
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    return [t.i for t in span] if span is not None else []
+
+
+# ---- direct quotes ---------------------------------------------------------------------------
+
+
+def _direct_quotes(ctx: _Context) -> tuple[list[_Draft], list[int]]:
+    """Quotations with a cue and speaker beside them; also the speech quotations left without one."""
+    drafts: list[_Draft] = []
+    pending: list[int] = []
+    merged: set[int] = set()
+    for qi in range(len(ctx.quotations)):
+        if qi in merged or not ctx.speech_quotation[qi]:
+            continue
+        tokens = ctx.tokens_of(qi)
+        if not tokens:
+            continue
+        draft = _attribute_post(ctx, qi, tokens) or _attribute_pre(ctx, qi, tokens)
+        if draft is not None and draft.kind == "mixed":
+            continue  # left to the indirect rules, which see the whole clause
+        if draft is None:
+            draft = _attribute_colon(ctx, qi, tokens)
+        if draft is None:
+            pending.append(qi)
+            continue
+        # "A," X said, "B." — a quotation opening right after the attribution joins this quote.
+        if draft.rule.endswith("post-cue") and qi + 1 < len(ctx.quotations):
+            nxt = ctx.quotations[qi + 1]
+            end_tok = max([*draft.cue, draft.speaker[1] - 1 if draft.speaker else -1])
+            gap_tokens = [t for t in ctx.doc[end_tok + 1 :] if t.idx < nxt.marks[0]]
+            if ctx.speech_quotation[qi + 1] and _only_attachments(ctx, gap_tokens, draft):
+                draft.content.extend(nxt.segments)
+                draft.marks.extend(nxt.marks)
+                merged.add(qi + 1)
+        drafts.append(draft)
+    return drafts, pending
+
+
+def _unattributed(ctx: _Context, pending: list[int], drafts: list[_Draft]) -> list[_Draft]:
+    """Quotations without a cue of their own: more of the quote just before them (any kind), or
+    attributed by the sentence after them. Quotations inside another quote's content are skipped."""
+    covered = {i for d in drafts for s, e in d.content for i in _token_range(ctx, s, e)}
+    found: list[_Draft] = []
+    for qi in pending:
+        q = ctx.quotations[qi]
+        tokens = ctx.tokens_of(qi)
+        if any(i in covered for i in tokens):
+            continue
+        before = [d for d in drafts + found if d.content[0][0] < q.start]
+        if before:
+            previous = max(before, key=lambda d: _evidence_end(ctx, d))
+            if _continues(ctx, qi, previous):
+                previous.content.extend(q.segments)
+                previous.marks.extend(q.marks)
+                continue
+        draft = _attribute_next_sentence(ctx, qi, tokens)
+        if draft is not None:
+            found.append(draft)
+    return found
+
+
+def _evidence_end(ctx: _Context, draft: _Draft) -> int:
+    ends = [e for _, e in draft.content]
+    ends += [ctx.doc[i].idx + len(ctx.doc[i]) for i in draft.cue]
+    if draft.speaker is not None:
+        last = ctx.doc[draft.speaker[1] - 1]
+        ends.append(last.idx + len(last))
+    return max(ends)
+
+
+def _only_attachments(ctx: _Context, tokens: list[Token], draft: _Draft) -> bool:
+    """Tokens between an attribution and the next quote mark are punctuation or its modifiers."""
+    if len(tokens) > MAX_PRE_GAP:
+        return False
+    cue = ctx.doc[draft.cue[0]]
+    for t in tokens:
+        if t.is_punct or t.is_space or t.pos_ == "CCONJ":
+            if t.text in {".", "?", "!"}:
+                return False
+            continue
+        if not _descends_from(t, cue) or t.dep_ in CONTENT_DEPS:
+            return False
+    return True
+
+
+def _descends_from(token: Token, ancestor: Token) -> bool:
+    node = token
+    for _ in range(12):
+        if node.i == ancestor.i:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _subject(ctx: _Context, verb: Token) -> Token | None:
+    """The grammatical speaker of a cue verb, following conjunctions and participles upward."""
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS and child.i not in ctx.quote_of:
+                return child
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep":  # "was quoted as saying"
+            node = node.head.head
+            continue
+        if node.i == verb.i and verb.tag_ in FINITE_TAGS:
+            recovered = _subject_left_of(ctx, verb)
+            if recovered is not None:
+                return recovered
+        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
+            if node.dep_ == "advcl" and node.tag_ not in {"VBG", "VBN"}:
+                return None
+            node = node.head
+            continue
+        if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
+            return node.head  # "protesters carried signs, one saying that ..."
+        break
+    return None
+
+
+def _subject_left_of(ctx: _Context, verb: Token) -> Token | None:
+    """A subject the parser attached elsewhere: the name or pronoun right before a finite verb
+    ("... editorial board of the Washington Post Trump said that ...")."""
+    k = verb.i - 1
+    while k >= 0 and ctx.doc[k].dep_ in {"aux", "neg", "advmod"} and ctx.doc[k].head.i == verb.i:
+        k -= 1
+    if k < 0 or k in ctx.quote_of:
+        return None
+    token = ctx.doc[k]
+    if token.pos_ == "PROPN" or token.lower_ in {"he", "she", "they", "we", "i"}:
+        return token
+    return None
+
+
+def _inverted_subject(ctx: _Context, verb: Token) -> Token | None:
+    """The speaker after the verb in ``"...," said Okafor``, which the parser may call an object."""
+    for child in verb.rights:
+        if child.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos"} and child.pos_ in {
+            "PROPN",
+            "NOUN",
+            "PRON",
+        }:
+            if child.i not in ctx.quote_of:
+                return child
+    return None
+
+
+def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+    """The token range of a noun phrase (its subtree), cut before any quote token."""
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    tokens = [
+        i
+        for i in range(start, end)
+        if i not in ctx.quote_of and i not in stop and "\n" not in ctx.doc[i].text
+    ]
+    # keep the contiguous run around the head
+    lo = hi = head.i
+    allowed = set(tokens)
+    while lo - 1 >= start and lo - 1 in allowed:
+        lo -= 1
+    while hi + 1 < end and hi + 1 in allowed:
+        hi += 1
+    while lo < hi and (ctx.doc[hi].is_punct or ctx.doc[hi].is_space):
+        if ctx.doc[hi].text == ")" and "(" in ctx.doc[lo:hi].text:
+            break  # keep the bracket of "Sen. David Perdue (R-Ga.)"
+        hi -= 1
+    while lo < hi and (ctx.doc[lo].is_punct or ctx.doc[lo].is_space):
+        lo += 1
+    return lo, hi + 1
+
+
+def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
+    """``"...," X said`` / ``"...," said X`` / ``"..." X told reporters``: cue after the close."""
+    q = ctx.quotations[qi]
+    if not q.closed:
+        return None
+    doc = ctx.doc
+    close_tok = ctx.token_at(q.marks[-1])
+    if close_tok is None:
+        return None
+    sent = ctx.sents[ctx.sent_of[close_tok.i]]
+    for i in range(close_tok.i + 1, min(sent.end, close_tok.i + 1 + MAX_POST_GAP)):
+        token = doc[i]
+        if i in ctx.quote_of or i in ctx.mark_tokens:
+            return None  # another quotation starts first
+        if token.text in {".", "?", "!"} or "\n" in token.text:
+            return None
+        entry = ctx.is_cue(token)
+        if entry is None:
+            continue
+        subject = _subject(ctx, token)
+        if subject is None or subject.i < close_tok.i:
+            # "...," said X: the name after the cue, only when the cue follows the mark directly
+            direct = all(doc[k].is_punct or doc[k].is_space for k in range(close_tok.i + 1, i))
+            subject = _inverted_subject(ctx, token) if direct else None
+        speaker_range = None
+        if subject is None:
+            # The parser lost the subject (often to the quotation): take the words between the
+            # closing mark and the cue when they look like a name or noun phrase.
+            speaker_range = _gap_speaker(ctx, close_tok.i + 1, i)
+            if speaker_range is None:
+                continue
+            subject = _gap_head(ctx, *speaker_range)
+        kind = "mixed" if _clause_beyond_quote(ctx, token, tokens) else "direct"
+        draft = _draft_for(ctx, token, entry, subject, kind, "direct/post-cue")
+        if speaker_range is not None:
+            draft.speaker = speaker_range
+        draft.content = list(q.segments)
+        draft.marks = list(q.marks)
+        return draft
+    return None
+
+
+def _gap_speaker(ctx: _Context, start: int, end: int) -> tuple[int, int] | None:
+    """The tokens in ``[start, end)`` without edge punctuation, when they start like a noun phrase."""
+    doc = ctx.doc
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if start >= end or doc[start].pos_ not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
+        return None
+    if any(doc[k].pos_ in {"VERB", "AUX"} for k in range(start, end)):
+        return None
+    return start, end
+
+
+def _gap_head(ctx: _Context, start: int, end: int) -> Token:
+    """The head of a noun phrase found by position: the last word of its first name or noun run."""
+    doc = ctx.doc
+    k = start
+    while k < end and doc[k].pos_ not in {"PROPN", "PRON", "NOUN"}:
+        k += 1
+    if k >= end:
+        return doc[start]
+    while k + 1 < end and doc[k + 1].pos_ == doc[k].pos_ and doc[k + 1].pos_ in {"PROPN", "NOUN"}:
+        k += 1
+    return doc[k]
+
+
+def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> bool:
+    """Whether the cue reports more than the quotation: its clause reaches well outside the quote
+    (a mixed quote), or it reports a clause that is not the quote at all (a quoted title before
+    ``X said ...``)."""
+    inside = set(quote_tokens) | {i for i, qi in ctx.quote_of.items() if ctx.speech_quotation[qi]}
+    clauses = []
+    for child in cue.children:
+        if child.dep_ != "ccomp":
+            continue
+        clause = [
+            t.i
+            for t in child.subtree
+            if not t.is_punct and t.i not in ctx.mark_tokens and ctx.para_of[t.i] == ctx.para_of[cue.i]
+        ]
+        if clause:
+            clauses.append(clause)
+    if not clauses:
+        return False
+    overlapping = [c for c in clauses if any(i in inside for i in c)]
+    if not overlapping:
+        return True
+    return any(sum(1 for i in c if i in inside) / len(c) < DIRECT_COVERAGE for c in overlapping)
+
+
+def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
+    """``X said: "..."`` / ``X told reporters "..."``: cue before the opening mark, same sentence."""
+    q = ctx.quotations[qi]
+    doc = ctx.doc
+    open_tok = ctx.token_at(q.marks[0])
+    if open_tok is None:
+        return None
+    sent = ctx.sents[ctx.sent_of[open_tok.i]]
+    for i in range(open_tok.i - 1, max(sent.start, open_tok.i - 1 - MAX_PRE_GAP) - 1, -1):
+        token = doc[i]
+        if i in ctx.quote_of or i in ctx.mark_tokens:
+            return None
+        entry = ctx.is_cue(token)
+        if entry is None:
+            continue
+        subject = _subject(ctx, token)
+        if subject is None:
+            return None
+        gap = [doc[k] for k in range(i + 1, open_tok.i)]
+        kind = "direct"
+        for t in gap:
+            if t.is_punct or t.is_space or t.lower_ == "that":
+                continue
+            if not _descends_from(t, token) or _reaches_quote(t, token, set(tokens)):
+                kind = "mixed"
+                break
+            if not _modifies_cue(t, token, entry) or t.pos_ in {"VERB", "AUX"}:
+                kind = "mixed"  # "stressing the need to act under “constant attack”"
+                break
+        if kind == "direct" and (
+            _clause_beyond_quote(ctx, token, tokens) or _sentence_goes_on(ctx, q, tokens, token)
+        ):
+            kind = "mixed"
+        draft = _draft_for(ctx, token, entry, subject, kind, "direct/pre-cue")
+        draft.content = list(q.segments)
+        draft.marks = list(q.marks)
+        return draft
+    return None
+
+
+def _modifies_cue(token: Token, cue: Token, entry: CueEntry) -> bool:
+    """Whether a word between a cue and a quotation is the cue's own modifier (when, where, to
+    whom, through what) rather than the start of what was said."""
+    node = token
+    for _ in range(12):
+        if node.head.i == cue.i:
+            if node.dep_ == "dobj":
+                return entry.addressee == "object"
+            return node.dep_ in CUE_MODIFIER_DEPS
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: Token) -> bool:
+    """Whether words that are not a new attribution follow the quotation in its sentence, making
+    it a fragment of a longer clause ("reported “2,521 shooting incidents” in the city")."""
+    close_tok = ctx.token_at(q.marks[-1]) if q.closed else None
+    if close_tok is None:
+        return False
+    sent = ctx.sents[ctx.sent_of[close_tok.i]]
+    for t in ctx.doc[close_tok.i + 1 : sent.end]:
+        if t.is_punct or t.is_space or t.i in ctx.mark_tokens:
+            continue
+        if t.i in ctx.quote_of or "\n" in t.text or ctx.para_of[t.i] != ctx.para_of[close_tok.i]:
+            return False
+        if any(ctx.is_cue(a) is not None for a in [t, *t.ancestors] if a.i > close_tok.i):
+            return False  # a following attribution: "..." she said, adding ...
+        if _descends_from(t, cue) and not _reaches_quote(t, cue, set(tokens)):
+            continue  # the cue's own modifier: said, "...", when asked about it
+        return True
+    return False
+
+
+def _reaches_quote(token: Token, cue: Token, quote_tokens: set[int]) -> bool:
+    """Whether a token hangs off the quoted clause (it is content, not the cue's modifier)."""
+    node = token
+    for _ in range(12):
+        if node.i == cue.i:
+            return False
+        if node.i in quote_tokens:
+            return True
+        if node.dep_ in CONTENT_DEPS and node.head.i == cue.i:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
+    """``X told reporters:`` ending the sentence or paragraph before the quotation."""
+    q = ctx.quotations[qi]
+    open_tok = ctx.token_at(q.marks[0])
+    if open_tok is None:
+        return None
+    k = open_tok.i - 1
+    while k >= 0 and ctx.doc[k].is_space:
+        k -= 1
+    if k < 0 or ctx.doc[k].text != ":":
+        return None
+    sent = ctx.sents[ctx.sent_of[k]]
+    for i in range(k - 1, sent.start - 1, -1):
+        token = ctx.doc[i]
+        if i in ctx.quote_of or i in ctx.mark_tokens:
+            return None
+        entry = ctx.is_cue(token)
+        if entry is None:
+            continue
+        if any(c.dep_ == "ccomp" and c.i < k and c.i not in ctx.quote_of for c in token.children):
+            return None
+        subject = _subject(ctx, token)
+        if subject is None:
+            return None
+        draft = _draft_for(ctx, token, entry, subject, "direct", "direct/colon")
+        draft.content = list(q.segments)
+        draft.marks = list(q.marks)
+        return draft
+    return None
+
+
+def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
+    """Whether a quotation follows the previous speaker's quote with nothing else in between
+    (at most the rest of the previous attribution's sentence, or a paragraph break)."""
+    q = ctx.quotations[qi]
+    open_tok = ctx.token_at(q.marks[0])
+    end_tok = ctx.token_at(max(_evidence_end(ctx, previous) - 1, 0))
+    if open_tok is None or end_tok is None or end_tok.i >= open_tok.i:
+        return False
+    if ctx.sent_of[open_tok.i] - ctx.sent_of[end_tok.i] > 1:
+        return False
+    if ctx.para_of[open_tok.i] - ctx.para_of[end_tok.i] > 1:
+        return False
+    between = range(end_tok.i + 1, open_tok.i)
+    if any(i in ctx.quote_of or i in ctx.mark_tokens for i in between):
+        return False
+    rest = [i for i in between if not (ctx.doc[i].is_punct or ctx.doc[i].is_space)]
+    return len(rest) <= MAX_PRE_GAP and not any(ctx.is_cue(ctx.doc[i]) for i in rest)
+
+
+def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
+    """A quotation standing alone, attributed by the next sentence: ``"..." \\n Okafor said so.``"""
+    q = ctx.quotations[qi]
+    if not q.closed or ctx.text[q.end - 1] not in ".?!":
+        return None  # only a quotation that ends its own sentence
+    close_tok = ctx.token_at(q.marks[-1])
+    if close_tok is None:
+        return None
+    doc = ctx.doc
+    k = close_tok.i + 1
+    while k < len(doc) and (doc[k].is_space or doc[k].is_punct) and k not in ctx.mark_tokens:
+        k += 1
+    if k >= len(doc) or ctx.para_of[k] - ctx.para_of[close_tok.i] > 1:
+        return None
+    sentence_end = ctx.sents[ctx.sent_of[k]].end
+    for token in doc[k:sentence_end]:
+        if token.i in ctx.quote_of or token.i in ctx.mark_tokens or ctx.para_of[token.i] != ctx.para_of[k]:
+            return None
+        entry = ctx.is_cue(token)
+        if entry is None:
+            continue
+        if any(c.dep_ in {"ccomp", "xcomp"} for c in token.children):
+            return None
+        if any(c.dep_ == "dobj" and c.lower_ not in {"so", "this", "that", "it"} for c in token.children):
+            return None
+        subject = _subject(ctx, token) or _inverted_subject(ctx, token)
+        if subject is None:
+            return None
+        draft = _draft_for(ctx, token, entry, subject, "direct", "direct/next-sentence")
+        draft.confidence = CONFIDENCE["next-sentence"]
+        draft.content = list(q.segments)
+        draft.marks = list(q.marks)
+        return draft
+    return None
+
+
+def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind: str, rule: str) -> _Draft:
+    stop = {cue.i}
+    speaker = _np_span(ctx, subject, stop)
+    medium, addressee = _medium_and_addressee(ctx, cue, entry)
+    cue_tokens = _cue_tokens(cue)
+    pronoun = subject.lower_ in PRONOUNS
+    confidence = CONFIDENCE["direct-pronoun"] if pronoun else CONFIDENCE["direct"]
+    if kind != "direct":
+        confidence = CONFIDENCE["indirect"]
+    return _Draft(
+        kind=kind,
+        rule=rule,
+        confidence=confidence,
+        cue=cue_tokens,
+        speaker=speaker,
+        speaker_head=subject.i,
+        content=[],
+        medium=medium,
+        addressee=addressee,
+    )
+
+
+def _cue_tokens(cue: Token) -> list[int]:
+    """The cue verb with its auxiliaries and particles ("has said", "pointed out")."""
+    out = [cue.i]
+    for child in cue.children:
+        if child.dep_ in {"aux", "auxpass", "neg", "prt"} and abs(child.i - cue.i) <= 3:
+            out.append(child.i)
+    out.sort()
+    # keep only a contiguous run around the verb
+    run = [cue.i]
+    for i in sorted((i for i in out if i < cue.i), reverse=True):
+        if i == run[0] - 1:
+            run.insert(0, i)
+    for i in sorted(i for i in out if i > cue.i):
+        if i == run[-1] + 1:
+            run.append(i)
+    return run
+
+
+def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[str | None, str | None]:
+    """``in a statement`` / ``on Twitter`` / ``told Interfax`` / ``quoted ... by Xinhua`` and ``told X``."""
+    medium = entry.medium
+    addressee = None
+    lex = ctx.lex
+    verbs = [cue]
+    if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head.i != cue.i:
+        verbs.append(cue.head)
+    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep":
+        verbs.append(cue.head.head)  # "was quoted as saying by Xinhua"
+    for verb in verbs:
+        for child in verb.children:
+            if child.i in ctx.quote_of:
+                continue
+            if child.dep_ in {"dobj", "dative"} and verb.i == cue.i:
+                text = _phrase(ctx, child)
+                if lex.is_outlet(text):
+                    medium = medium or text
+                elif entry.addressee == "object" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+                    addressee = addressee or text
+            elif child.dep_ in {"prep", "agent"}:
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if not objects:
+                    continue
+                obj = objects[0]
+                text = _phrase(ctx, obj)
+                if child.lower_ in {"in", "on", "via", "through", "during", "at"}:
+                    if obj.lemma_.lower() in lex.media or obj.lower_ in lex.media or lex.is_outlet(text):
+                        medium = medium or text
+                        for grand in obj.children:
+                            if grand.dep_ == "prep" and grand.lower_ == "to":
+                                target = [g for g in grand.children if g.dep_ == "pobj"]
+                                if target:
+                                    addressee = addressee or _phrase(ctx, target[0])
+                elif child.lower_ == "by" or child.dep_ == "agent":
+                    if lex.is_outlet(text) or obj.lemma_.lower() in lex.media or obj.ent_type_ == "ORG":
+                        medium = medium or text
+                elif child.lower_ == "to" and verb.i == cue.i and entry.addressee in {"to", "object"}:
+                    if lex.is_outlet(text):
+                        medium = medium or text
+                    else:
+                        addressee = addressee or text
+    return medium, addressee
+
+
+def _phrase(ctx: _Context, head: Token) -> str:
+    lo, hi = _np_span(ctx, head, set())
+    # drop relative clauses and trailing appositives: keep the phrase a reader would name
+    for child in head.rights:
+        if child.dep_ in {"relcl", "acl", "appos", "punct"} and child.i > head.i:
+            hi = min(hi, child.left_edge.i)
+    while hi > lo + 1 and (ctx.doc[hi - 1].is_punct or ctx.doc[hi - 1].is_space):
+        hi -= 1
+    return ctx.doc[lo:hi].text
+
+
+# ---- indirect and mixed quotes ---------------------------------------------------------------
+
+
+def _indirect_quotes(ctx: _Context, used_cues: set[int], covered: set[int]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    doc = ctx.doc
+    for token in doc:
+        if token.i in used_cues or token.i in covered:
+            continue
+        entry = ctx.is_cue(token)
+        if entry is not None:
+            draft = _indirect_for(ctx, token, entry)
+            if draft is not None:
+                drafts.append(draft)
+            continue
+        phrase = _phrase_cue_at(ctx, token)
+        if phrase is not None:
+            draft = _according_to(ctx, token, phrase, drafts)
+            if draft is not None:
+                drafts.append(draft)
+    return drafts
+
+
+def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | None:
+    """Token indices of what the cue reports: its clausal complement, or the clause it comments on."""
+    after_colon = _after_colon(ctx, cue)
+    if after_colon is not None:
+        return after_colon
+    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    if len(clauses) > 1:  # a second report the parser hung on the first cue is not its content
+        clauses = [c for c in clauses if ctx.is_cue(c) is None] or clauses[:1]
+    if clauses:
+        # Coordinated reports the parser gave the cue twice ("said A has X and B was Y") are one.
+        side = [c for c in clauses if (c.i > cue.i) == (clauses[0].i > cue.i)]
+        first = min(c.left_edge.i for c in side)
+        last = max(side, key=lambda c: c.right_edge.i)
+        clause = list(range(first, last.right_edge.i + 1))
+        if last.i > cue.i:
+            clause.extend(_clause_continuation(ctx, cue, last))
+        else:
+            clause.extend(_interrupted_rest(ctx, cue))
+        return clause
+    if entry.infinitive:
+        for child in cue.children:
+            if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return [t.i for t in child.subtree]
+    if entry.object:
+        for child in cue.children:
+            if child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and child.i > cue.i:
+                if not ctx.lex.is_outlet(_phrase(ctx, child)):
+                    return [t.i for t in child.subtree]
+    if cue.dep_ in {"parataxis", "advcl"} and cue.head.i != cue.i:
+        # "The plan is dead, Okafor said." and "The plan, Okafor said, is dead." parsed with the
+        # cue hanging off the reported clause
+        head = cue.head
+        marks = {c.lower_ for c in cue.children if c.dep_ == "mark"}
+        if cue.dep_ == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
+            if marks or head.i > cue.i:
+                return None
+        own = {t.i for t in cue.subtree}
+        return [t.i for t in head.subtree if t.i not in own]
+    return None
+
+
+def _ends_with_colon(ctx: _Context, cue: Token, content_start: int) -> bool:
+    """Whether a colon is the last word between a cue and its content."""
+    words = [t for t in ctx.doc[cue.i + 1 : content_start] if not t.is_space]
+    return bool(words) and words[-1].text == ":"
+
+
+def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
+    """``The governor added:`` followed by unquoted words: the rest of the paragraph, or the next
+    paragraph when the colon ends this one (transcripts and block quotations)."""
+    doc = ctx.doc
+    k = cue.i + 1
+    while k < len(doc) and k not in ctx.mark_tokens and doc[k].text != ":" and _descends_from(doc[k], cue):
+        if doc[k].dep_ in {"ccomp", "dobj", "xcomp"} and doc[k].head.i == cue.i:
+            return None
+        k += 1
+    if k >= len(doc) or doc[k].text != ":":
+        return None
+    start = k + 1
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    if start >= len(doc) or start in ctx.quote_of or start in ctx.mark_tokens:
+        return None  # a quotation: the direct rules have it
+    if ctx.para_of[start] - ctx.para_of[k] > 1:
+        return None
+    paragraph = ctx.para_of[start]
+    end = start
+    while end < len(doc) and ctx.para_of[end] == paragraph and "\n" not in doc[end].text:
+        end += 1
+    return list(range(start, end))
+
+
+def _interrupted_rest(ctx: _Context, cue: Token) -> list[int]:
+    """The second half of a report the cue interrupts: "Though the move was smooth, he said,
+    *replacing her would be harder*." Only after a comma that follows the cue's own words."""
+    own_end = max(
+        [cue.i] + [t.i for c in cue.children if c.i > cue.i and c.dep_ in SUBJECT_DEPS for t in c.subtree]
+    )
+    k = own_end + 1
+    if k >= len(ctx.doc) or ctx.doc[k].text != ",":
+        return []
+    for child in cue.rights:
+        if child.i <= k or child.dep_ not in {"ccomp", "parataxis", "conj", "advcl"}:
+            continue
+        if ctx.is_cue(child) is not None or ctx.sent_of[child.i] != ctx.sent_of[cue.i]:
+            return []
+        return [t.i for t in child.subtree]
+    return []
+
+
+def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
+    """Words after a reported clause that the parser hung on the cue but that go on reporting
+    ("said the plan was dead, *but the talks would go on*"; "*until it went bankrupt*")."""
+    out: list[int] = []
+    end = clause.right_edge.i
+    for extra in cue.rights:
+        if extra.i <= end:
+            continue
+        second_that = extra.dep_ == "conj" and any(
+            c.dep_ == "mark" and c.lower_ == "that" for c in extra.children
+        )
+        if extra.dep_ not in CONTINUATION_DEPS and not second_that:
+            continue
+        if ctx.is_cue(extra) is not None or extra.tag_ == "VBG" or ctx.sent_of[extra.i] != ctx.sent_of[cue.i]:
+            break  # a report of its own ("..., adding that ...")
+        out.extend(range(end + 1, extra.right_edge.i + 1))
+        end = extra.right_edge.i
+    return out
+
+
+def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
+    clause = _content_clause(ctx, cue, entry)
+    if not clause:
+        return None
+    doc = ctx.doc
+    subject = _subject(ctx, cue)
+    if subject is None and cue.dep_ in {"parataxis", "ccomp"}:
+        subject = _inverted_subject(ctx, cue)
+    if subject is None:
+        return None
+    speaker_range = set(range(*_np_span(ctx, subject, {cue.i})))
+    paragraphs = {ctx.para_of[cue.i], ctx.para_of[clause[0]] if clause[0] > cue.i else ctx.para_of[cue.i]}
+    if ctx.para_of[clause[0]] - ctx.para_of[cue.i] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
+        paragraphs = {ctx.para_of[cue.i]}
+    body = sorted(i for i in clause if i not in speaker_range and i != cue.i and ctx.para_of[i] in paragraphs)
+    body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
+    words = [i for i in body if not doc[i].is_punct]
+    if len(words) < MIN_INDIRECT_TOKENS:
+        return None
+    quoted = [i for i in words if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
+    kind = "indirect"
+    if quoted:
+        kind = "direct" if len(quoted) >= DIRECT_COVERAGE * len(words) else "mixed"
+    if kind == "mixed":
+        # a quotation closing right after the clause belongs to it: 'needed to "act now".'
+        while (
+            body[-1] + 1 < len(doc)
+            and body[-1] + 1 in ctx.mark_tokens
+            and doc[body[-1]].idx < doc[body[-1] + 1].idx
+        ):
+            body.append(body[-1] + 1)
+    ranges = _char_ranges(ctx, body)
+    if kind == "direct":
+        ranges = [
+            seg for qi in sorted({ctx.quote_of[i] for i in quoted}) for seg in ctx.quotations[qi].segments
+        ]
+    draft = _draft_for(
+        ctx, cue, entry, subject, kind, f"{kind}/clause" if kind != "direct" else "direct/clause"
+    )
+    draft.confidence = CONFIDENCE["indirect"] if kind != "direct" else draft.confidence
+    draft.content = ranges
+    draft.marks = [m for qi in {ctx.quote_of[i] for i in quoted} for m in ctx.quotations[qi].marks]
+    return draft
+
+
+def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
+    """End the content where the writer's additions start: a semicolon, a second report joined
+    by a conjunction ("... and warned that ..."), or a trailing non-restrictive ", which ..." clause."""
+    doc = ctx.doc
+    for n, i in enumerate(body):
+        token = doc[i]
+        if i in ctx.quote_of or n == 0:
+            continue
+        if token.text == ";":
+            return body[:n]
+        if token.dep_ == "conj" and token.i > cue.i and ctx.is_cue(token) is not None:
+            start = token.left_edge.i
+            return [j for j in body if j < start]
+        before = token.left_edge.i - 1
+        while before > 0 and before in ctx.mark_tokens:
+            before -= 1  # 'has “expanded the party,” claiming ...'
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and doc[before].text == ",":
+            # ", citing ...", ", arguing that ...": the writer's addition, or a report of its own
+            return [j for j in body if j < before]
+        if token.dep_ == "relcl" and token.left_edge.lower_ in {"which", "who"}:
+            comma = token.left_edge.i - 1
+            if comma >= 0 and doc[comma].text == "," and token.right_edge.i >= body[-1] - 1:
+                return [j for j in body if j < comma]
+    return body
+
+
+def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
+    """Drop punctuation, spaces and dangling conjunctions at both ends (quote marks stay)."""
+    doc = ctx.doc
+
+    def loose(i: int) -> bool:
+        t = doc[i]
+        return (t.is_punct or t.is_space or t.pos_ == "CCONJ") and i not in ctx.mark_tokens
+
+    while body and loose(body[0]):
+        body.pop(0)
+    while body and loose(body[-1]):
+        body.pop()
+    return body
+
+
+def _char_ranges(ctx: _Context, tokens: list[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of token indices as character ranges."""
+    doc = ctx.doc
+    ranges: list[tuple[int, int]] = []
+    run: list[int] = []
+    for i in tokens:
+        if run and i != run[-1] + 1:
+            ranges.append((doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])))
+            run = []
+        run.append(i)
+    if run:
+        ranges.append((doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])))
+    return ranges
+
+
+def _phrase_cue_at(ctx: _Context, token: Token) -> PhraseCue | None:
+    if token.i in ctx.quote_of:
+        return None
+    for phrase in ctx.lex.phrases:
+        if phrase.type not in ctx.lex.types:
+            continue
+        n = len(phrase.words)
+        if token.i + n > len(ctx.doc):
+            continue
+        if all(ctx.doc[token.i + k].lower_ == w for k, w in enumerate(phrase.words)):
+            return phrase
+    return None
+
+
+def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
+    """``according to X, ...``: X is the speaker (or the medium of a quote already found)."""
+    doc = ctx.doc
+    last = doc[token.i + len(phrase.words) - 1]
+    objects = [c for c in last.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    obj = objects[0]
+    source = obj
+    medium = None
+    if obj.lemma_.lower() in ctx.lex.media:
+        # "according to a statement from the ministry": the ministry speaks, the statement is the medium
+        medium = _phrase(ctx, obj)
+        for child in obj.children:
+            if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+                inner = [g for g in child.children if g.dep_ == "pobj"]
+                if inner:
+                    source = inner[0]
+    elif ctx.lex.is_outlet(_phrase(ctx, obj)):
+        medium = _phrase(ctx, obj)
+    head = token.head
+    while head.i != head.head.i and head.dep_ in {"prep", "pobj"} and head.i == token.i:
+        head = head.head
+    # A cue verb that this phrase modifies already carries a quote: the phrase is its medium.
+    for d in drafts:
+        if head.i in d.cue:
+            if medium is not None:
+                d.medium = d.medium or medium
+            return None
+    phrase_tokens = (
+        {t.i for t in token.subtree} | set(range(token.i, last.i + 1)) | {t.i for t in obj.subtree}
+    )
+    clause_root = head if head.i != token.i else None
+    if clause_root is None:
+        return None
+    body = sorted(
+        i
+        for i in (t.i for t in clause_root.subtree)
+        if i not in phrase_tokens and ctx.para_of[i] == ctx.para_of[token.i]
+    )
+    while body and (doc[body[0]].is_punct or doc[body[0]].is_space):
+        body.pop(0)
+    while body and (doc[body[-1]].is_punct or doc[body[-1]].is_space) and body[-1] not in ctx.mark_tokens:
+        body.pop()
+    if len([i for i in body if not doc[i].is_punct]) < MIN_INDIRECT_TOKENS:
+        return None
+    speaker = _np_span(ctx, source, set())
+    cue_tokens = list(range(token.i, last.i + 1))
+    quoted = [i for i in body if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
+    return _Draft(
+        kind="mixed" if quoted else "indirect",
+        rule="indirect/according-to",
+        confidence=CONFIDENCE["according-to"],
+        cue=cue_tokens,
+        speaker=speaker,
+        speaker_head=source.i,
+        content=_char_ranges(ctx, body),
+        marks=[m for qi in {ctx.quote_of[i] for i in quoted} for m in ctx.quotations[qi].marks],
+        medium=medium,
+    )
+
+
+# ---- finishing -------------------------------------------------------------------------------
+
+
+def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) -> Quote:
+    doc = ctx.doc
+    text = ctx.text
+    speaker_spans: tuple[Span, ...] = ()
+    speaker_text = None
+    speaker = None
+    speaker_org = None
+    actor_id = None
+    if draft.speaker is not None:
+        lo, hi = draft.speaker
+        span = doc[lo:hi]
+        speaker_spans = (Span(span.start_char, span.end_char),)
+        speaker_text = span.text
+        head = doc[draft.speaker_head] if draft.speaker_head is not None else span.root
+        referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
+        if referent is not None:
+            speaker = referent.name
+        else:
+            speaker = _phrase(ctx, head) if head.lower_ not in PRONOUNS else head.text
+            speaker_org = _named_org(ctx, lo, hi, head)
+            if head.lower_ in PRONOUNS:
+                draft.confidence = min(draft.confidence, CONFIDENCE["unresolved-pronoun"])
+        actor_id = _actor_at(findings, head)
+    cue_spans = tuple(Span(doc[i].idx, doc[i].idx + len(doc[i])) for i in sorted(set(draft.cue)))
+    cue_spans = _merge_spans(cue_spans)
+    content_spans = tuple(Span(s, e) for s, e in draft.content)
+    content = " … ".join(text[s:e] for s, e in draft.content)
+    cue = " ".join(text[s.start : s.end] for s in cue_spans) or None
+    evidence = tuple(sorted(set(speaker_spans + cue_spans + content_spans)))
+    anchor = doc[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
+    sentence = ctx.sent_of[anchor.i] if anchor is not None else 0
+    return Quote(
+        article_id=article.id,
+        sentence=sentence,
+        spans=evidence,
+        rule=f"quote/{draft.rule}",
+        confidence=round(draft.confidence, 4),
+        kind=draft.kind,
+        speaker=speaker,
+        speaker_text=speaker_text,
+        speaker_spans=speaker_spans,
+        speaker_actor_id=actor_id,
+        speaker_org=speaker_org,
+        cue=cue,
+        cue_spans=cue_spans,
+        content=content,
+        content_spans=content_spans,
+        medium=draft.medium,
+        addressee=draft.addressee,
+        shape=_shape(draft, speaker_spans, cue_spans, content_spans),
+    )
+
+
+def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    out: list[Span] = []
+    for s in sorted(spans):
+        if out and s.start - out[-1].end <= 1:
+            out[-1] = Span(out[-1].start, max(out[-1].end, s.end))
+        else:
+            out.append(s)
+    return tuple(out)
+
+
+def _named_org(ctx: _Context, lo: int, hi: int, head: Token) -> str | None:
+    """The organisation or country an unnamed speaker names ("a Downing Street spokesman")."""
+    for ent in ctx.doc.ents:
+        if ent.start >= lo and ent.end <= hi and ent.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
+            if ent.start <= head.i < ent.end:
+                return None  # the speaker is the organisation itself
+            return ent.text
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
+                return _phrase(ctx, objects[0])
+    return None
+
+
+def _actor_at(findings: Findings, head: Token) -> str | None:
+    start, end = head.idx, head.idx + len(head)
+    for mention in findings.actors:
+        actor_id = getattr(mention, "actor_id", None)
+        if actor_id is None:
+            continue
+        if any(s.start < end and start < s.end for s in mention.spans):
+            return actor_id
+    return None
+
+
+def _shape(draft: _Draft, speaker: tuple[Span, ...], cue: tuple[Span, ...], content: tuple[Span, ...]) -> str:
+    items: list[tuple[int, str]] = [(m, "Q") for m in draft.marks] if draft.kind == "direct" else []
+    items += [(s.start, "C") for s in content]
+    items += [(s.start, "V") for s in cue[:1]]
+    items += [(s.start, "S") for s in speaker[:1]]
+    items.sort()
+    shape = ""
+    for _, letter in items:
+        if not shape or shape[-1] != letter or letter == "Q":
+            shape += letter
+    return shape
