@@ -1,4 +1,4 @@
-"""tidings.corpus.events and tidings.store.events: the same-event rule and GDELT-style counts."""
+"""tidings.corpus.events and tidings.store.event_queries: the same-event rule and GDELT-style counts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tidings.corpus.events import (
     key_of_row,
 )
 from tidings.store import Store
-from tidings.store.events import count_mentions_by_root, event_mentions
+from tidings.store.event_queries import count_mentions_by_root, event_mentions
 from tidings.types import Article, Finding, Findings, Span
 
 

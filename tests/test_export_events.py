@@ -15,7 +15,7 @@ from tidings.export.gdelt import COLUMNS, actor_types, gdelt_row, write_gdelt
 from tidings.export.icews import COLUMNS as ICEWS_COLUMNS
 from tidings.export.icews import write_icews
 from tidings.export.plover import plover_record, write_plover
-from tidings.store.events import event_mentions
+from tidings.store.event_queries import event_mentions
 
 GDELT_ORDER = (
     "GLOBALEVENTID SQLDATE MonthYear Year FractionDate "

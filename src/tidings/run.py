@@ -128,19 +128,21 @@ def ingest(
     reprocess: bool = False,
     on_progress: Callable[[IngestReport], None] | None = None,
     engine: Engine | None = None,
-    corpus_steps: bool = True,
+    database_steps: bool = True,
 ) -> IngestReport:
     """Read, parse, extract and store; returns the counts. See the module docstring.
 
-    ``corpus_steps=False`` skips the corpus-level steps that query the store after the run
-    (clusters, event keys): ``tidings.store.shards.write_shards`` passes a Parquet shard writer as
-    ``store`` and those steps run when the shards are loaded into a database instead.
+    ``database_steps=False`` skips the steps that need a real database: importing the curated
+    knowledge base before the run and the corpus-level steps after it (clusters, event keys).
+    ``tidings.store.shards.write_shards`` passes a Parquet shard writer as ``store``; ``tidings
+    load`` runs those steps when the shards are loaded into a database.
     """
     options = options or ReadOptions()
     knowledge_options = knowledge_options or {}
     report = IngestReport()
     report.versions = versions_for(model, knowledge_options)
-    _import_knowledge(store)
+    if database_steps:
+        _import_knowledge(store)
     seen: set[str] = set()
 
     def fresh_articles() -> Iterator[Article]:
@@ -192,7 +194,7 @@ def ingest(
     engine = engine or LocalEngine(workers=workers, model=model, knowledge_options=knowledge_options)
     for results in engine.map(batches):
         write(results)
-    if corpus_steps:
+    if database_steps:
         _after_ingest(store)
     return report
 
@@ -230,10 +232,11 @@ class LocalEngine:
                 yield queue.popleft().get()
 
 
-def _import_knowledge(store: Store) -> None:
+def _import_knowledge(store: Store, kb: Any = None) -> None:
     """Put the curated actor knowledge base into a database that has none yet (for the actors
-    table, the API and exports); learned roles then accumulate next to it."""
-    kb = _STATE.get("kb")
+    table, the API and exports); learned roles then accumulate next to it. ``kb`` defaults to this
+    process's loaded knowledge (``tidings load`` passes one it loaded itself)."""
+    kb = kb if kb is not None else _STATE.get("kb")
     if kb is None or kb.actors is None:
         return
     from tidings.store.knowledge import has_curated_actors, import_kb

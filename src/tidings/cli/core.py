@@ -38,6 +38,9 @@ def ingest(
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
     engine: Annotated[str, typer.Option(help="local (this machine) or ray (pip install tidings[ray]).")] = "local",
     address: Annotated[str | None, typer.Option(help="Ray cluster address: auto, ray://host:10001.")] = None,
+    shards: Annotated[
+        Path | None, typer.Option(help="Write Parquet shards to this new folder instead of --db (load with `tidings load`).")
+    ] = None,
 ) -> None:
     """Read articles into the database, extract findings, and summarise what is there."""
     from tidings.ingest import ReadOptions, check_date, formats
@@ -56,9 +59,30 @@ def ingest(
     if engine == "ray":
         from tidings.engines.ray import RayEngine
 
-        run_engine = RayEngine(address=address, workers=n_workers, model=model)
+        # On a cluster, 0 means one actor per CPU of the cluster, not of this machine.
+        run_engine = RayEngine(address=address, workers=workers if address else n_workers, model=model)
     elif engine != "local":
         raise TidingsError("E304", value=engine, option="--engine", detail="choose local or ray")
+    if shards is not None:
+        from tidings.store.shards import write_shards
+
+        bar = _progress_bar(enabled=progress and not json_out and err.is_terminal)
+        report = write_shards(
+            [str(p) for p in paths],
+            shards,
+            options=options,
+            workers=n_workers,
+            model=model,
+            engine=run_engine,
+            on_progress=bar.update if bar else None,
+        )
+        if bar:
+            bar.close()
+        if json_out:
+            print(json.dumps({"run": report.to_dict(), "shards": str(shards)}, sort_keys=True))
+        else:
+            _print_run(report, str(shards))
+        return
     with Store.open(db) as store:
         bar = _progress_bar(enabled=progress and not json_out and err.is_terminal)
         report = run_ingest(

@@ -1,7 +1,7 @@
 """``tidings events``: list the events in a database, aggregated from their mentions.
 
 A thin wrapper over ``tidings.corpus.events.events_from_store`` (which reads through
-``tidings.store.events``): filter by actor, dyad, CAMEO root and date, print a table, JSON, or one
+``tidings.store.event_queries``): filter by actor, dyad, CAMEO root and date, print a table, JSON, or one
 of the event exchange formats.
 """
 
@@ -62,7 +62,7 @@ def list_events(
     """Events (or, with ``mentions``, the mention rows) matching the filters, as plain dicts."""
     from tidings.corpus.events import aggregate_rows
     from tidings.store import Store
-    from tidings.store.events import event_mentions
+    from tidings.store.event_queries import event_mentions
 
     filters = {
         "actor": actor,

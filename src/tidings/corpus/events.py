@@ -193,7 +193,7 @@ def group_mentions(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]
 
 
 def aggregate_rows(rows: Iterable[dict[str, Any]]) -> list[Event]:
-    """Events from mention rows (``tidings.store.events`` rows: events columns + article fields)."""
+    """Events from mention rows (``tidings.store.event_queries`` rows: events columns + article fields)."""
     out: list[Event] = []
     for members in group_mentions(rows):
         first = members[0]
@@ -222,8 +222,8 @@ def aggregate_rows(rows: Iterable[dict[str, Any]]) -> list[Event]:
 
 
 def events_from_store(store: Any, **filters: Any) -> list[Event]:
-    """Aggregated events from a store; filters as in ``tidings.store.events.mention_query``."""
-    from tidings.store.events import event_mentions
+    """Aggregated events from a store; filters as in ``tidings.store.event_queries.mention_query``."""
+    from tidings.store.event_queries import event_mentions
 
     return aggregate_rows(event_mentions(store, **filters))
 
@@ -234,7 +234,7 @@ def aggregate(store: Any) -> int:
     Runs after ingest (``tidings.run``): mentions of one event then share ``events.event_key``,
     so readers can group by it. Idempotent: running it again writes the same keys.
     """
-    from tidings.store.events import iter_event_mentions, set_event_keys
+    from tidings.store.event_queries import iter_event_mentions, set_event_keys
 
     found = aggregate_rows(iter_event_mentions(store))
     set_event_keys(store, {mention_id: event.id for event in found for mention_id in event.mention_ids})

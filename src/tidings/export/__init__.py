@@ -25,7 +25,9 @@ ORDER: dict[str, tuple[str, ...]] = {
     "actors": ("id",),
     "actor_roles": ("actor_id", "start", "id"),
 }
-JSON_COLUMNS = {"spans", "speaker_spans", "cue_spans", "content_spans", "sectors", "aliases", "evidence", "roles"}
+JSON_COLUMNS = {
+    "spans", "speaker_spans", "cue_spans", "content_spans", "sectors", "aliases", "evidence", "roles",
+}
 
 FORMATS: dict[str, tuple[Writer, tuple[str, ...] | None]] = {}
 
@@ -94,7 +96,7 @@ def table_rows(store: Store, table: str) -> Rows:
     if table not in metadata.tables or table == "meta":
         raise TidingsError("E105", table=table, tables=", ".join(exportable_tables()))
     t = metadata.tables[table]
-    order = ORDER.get(table) or (("article_id", "sentence", "id") if "article_id" in t.c else ("id",))
+    order = ORDER.get(table) or (("article_id", "sentence", "id") if "sentence" in t.c else ("id",))
     return store.rows(table, order_by=order)
 
 
@@ -110,7 +112,7 @@ def export(store: Store, table: str, fmt: str, out: TextIO) -> int:
         )
     if table == "events" and fmt not in ("jsonl", "csv"):
         # Event formats count sources and link URLs: they need each mention's article fields.
-        from tidings.store.events import iter_event_mentions
+        from tidings.store.event_queries import iter_event_mentions
 
         return writer(iter_event_mentions(store), out)
     return writer(table_rows(store, table), out)

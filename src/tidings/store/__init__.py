@@ -191,7 +191,10 @@ def read_quotes(
     if speaker:
         pattern = f"%{speaker.lower()}%"
         query = query.where(
-            sa.or_(sa.func.lower(quotes.c.speaker).like(pattern), sa.func.lower(quotes.c.speaker_text).like(pattern))
+            sa.or_(
+                sa.func.lower(quotes.c.speaker).like(pattern),
+                sa.func.lower(quotes.c.speaker_text).like(pattern),
+            )
         )
     if since:
         query = query.where(articles.c.published >= since)
@@ -336,8 +339,9 @@ class Store:
     ) -> int:
         """Store articles with their findings in one transaction; replaces earlier findings."""
         n = 0
+        # Sorted by id so concurrent PostgreSQL writers take row locks in the same order.
         with self.engine.begin() as conn:
-            for article, findings in items:
+            for article, findings in sorted(items, key=lambda item: item[0].id):
                 self._write_article(conn, article, findings, versions)
                 n += 1
         return n
@@ -376,6 +380,7 @@ class Store:
             for r in items
         ]
         if rows:
+            rows.sort(key=lambda r: r["id"])  # same lock order for concurrent writers
             with self.engine.begin() as conn:
                 _upsert(conn, rejected, rows)
         return len(rows)

@@ -372,7 +372,7 @@ def _event_date() -> Any:
 
 
 def _article_fields() -> list[Any]:
-    """The article columns joined onto quote and event rows (names as in tidings.store.events)."""
+    """The article columns joined onto quote and event rows (names as in tidings.store.event_queries)."""
     return [articles.c[name] for name in ARTICLE_FIELDS]
 
 
