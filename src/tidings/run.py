@@ -194,8 +194,11 @@ def ingest(
     engine = engine or LocalEngine(workers=workers, model=model, knowledge_options=knowledge_options)
     for results in engine.map(batches):
         write(results)
-    if database_steps:
+    # Corpus steps re-read the database: run them when articles were written since they last
+    # ran (a flag set in the same transaction as the articles, so a killed run is caught up).
+    if database_steps and store.corpus_steps_pending():
         _after_ingest(store)
+        store.set_corpus_steps_pending(False)
     return report
 
 

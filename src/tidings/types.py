@@ -195,6 +195,10 @@ class Findings:
     quotes: tuple[Finding, ...] = ()  # tidings.extract.quotes.Quote
     events: tuple[Finding, ...] = ()  # tidings.extract.events.EventMention
     learned_roles: tuple[Any, ...] = ()  # tidings.knowledge roles learned from this text
+    # In-document coreference (tidings.extract.coref.References), computed once for the stages
+    # that read it. It holds views of the Doc, so it is dropped before findings leave the process
+    # and is never stored.
+    references: Any = None
     notes: tuple[str, ...] = field(default=())  # diagnostics worth reporting (not errors)
 
     def all(self) -> tuple[Finding, ...]:

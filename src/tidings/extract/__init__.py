@@ -47,6 +47,13 @@ def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) ->
     return replace(findings, entities=mentions)
 
 
+def extract_references(doc: Doc, article: Article, kb: Any, findings: Findings) -> Findings:
+    """In-document coreference, once per document, for the actors and quotes stages."""
+    from tidings.extract.coref import resolve_references
+
+    return replace(findings, references=resolve_references(doc))
+
+
 def pipeline() -> list[tuple[str, Extractor]]:
     """The extractors in the order they run. Later stages read earlier stages' findings."""
     from tidings.extract.actors import extract_actors
@@ -55,6 +62,7 @@ def pipeline() -> list[tuple[str, Extractor]]:
 
     stages: list[tuple[str, Extractor]] = [
         ("entities", extract_entities),
+        ("references", extract_references),
         ("actors", extract_actors),
         ("quotes", extract_quotes),
         ("events", extract_events),
@@ -68,4 +76,4 @@ def extract(
     findings = Findings(article_id=article.id)
     for _name, stage in stages if stages is not None else pipeline():
         findings = stage(doc, article, kb, findings)
-    return findings
+    return replace(findings, references=None)

@@ -214,7 +214,7 @@ def extract_actors(doc: Doc, article: Article, kb: Any, findings: Findings) -> F
     actor_kb = _kb_of(kb)
     if actor_kb is None or len(doc) == 0:
         return findings
-    resolver = _Resolver(doc, article, actor_kb)
+    resolver = _Resolver(doc, article, actor_kb, findings.references)
     mentions, learned, notes = resolver.run()
     return replace(
         findings,
@@ -227,7 +227,7 @@ def extract_actors(doc: Doc, article: Article, kb: Any, findings: Findings) -> F
 class _Resolver:
     """The state of resolving one document (kept out of module globals)."""
 
-    def __init__(self, doc: Doc, article: Article, kb: ActorKB) -> None:
+    def __init__(self, doc: Doc, article: Article, kb: ActorKB, refs: Any = None) -> None:
         self.doc = doc
         self.article = article
         self.kb = kb
@@ -238,7 +238,9 @@ class _Resolver:
         for m in kb.find(self.words):
             for i in range(m.start, m.end):
                 self.match_of[i] = m
-        self.refs = resolve_references(doc) if resolve_references is not None else None
+        if refs is None and resolve_references is not None:
+            refs = resolve_references(doc)
+        self.refs = refs
         self.by_referent: dict[int, _Resolution] = {}
         self.by_surname: dict[str, _Resolution] = {}  # fallback linking when coref is unavailable
         self.learned: dict[tuple[str, str, str], LearnedRole] = {}

@@ -344,6 +344,8 @@ class Store:
             for article, findings in sorted(items, key=lambda item: item[0].id):
                 self._write_article(conn, article, findings, versions)
                 n += 1
+            if n:
+                self.set_corpus_steps_pending(True, conn)
         return n
 
     def _write_article(
@@ -366,6 +368,21 @@ class Store:
             from tidings.store.knowledge import write_learned_roles
 
             write_learned_roles(conn, findings.learned_roles)
+
+    def corpus_steps_pending(self) -> bool:
+        """Whether articles were written since the corpus steps (clusters, event keys, search
+        index) last ran."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta.c.value).where(meta.c.key == "corpus_steps_pending")).first()
+        return row is not None and row[0] == "1"
+
+    def set_corpus_steps_pending(self, pending: bool, conn: Connection | None = None) -> None:
+        row = {"key": "corpus_steps_pending", "value": "1" if pending else "0"}
+        if conn is not None:
+            _upsert(conn, meta, [row])
+            return
+        with self.engine.begin() as own:
+            _upsert(own, meta, [row])
 
     def write_rejected(self, items: Iterable[Rejected]) -> int:
         rows = [

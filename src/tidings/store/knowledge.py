@@ -97,59 +97,66 @@ def write_learned_roles(store: Store | Connection, roles: Iterable[LearnedRole])
 
 
 def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
-    touched: dict[str, LearnedRole] = {}
+    # Cost per article must not grow with the corpus: a role seen in 10,000 articles is updated
+    # from an aggregate (count, first and last date) and a bounded read of inline evidence, never
+    # by re-reading all its evidence.
+    actor_ids = sorted({role.actor_id for role in items})
+    known = {
+        row[0] for row in conn.execute(sa.select(actors.c.id).where(actors.c.id.in_(actor_ids)))
+    }
+    new_actors: dict[str, LearnedRole] = {}
     for role in items:
-        exists = conn.execute(sa.select(actors.c.id).where(actors.c.id == role.actor_id)).first()
-        if exists is None:
-            conn.execute(
-                actors.insert().values(
-                    id=role.actor_id,
-                    name=role.name,
-                    kind=role.kind,
-                    country=role.country,
-                    sectors=json.dumps([]),
-                    aliases=json.dumps([]),
-                    wikidata=None,
-                    origin="learned",
-                    code=None,
-                    roles="[]",
-                )
-            )
-        _upsert(
-            conn,
-            actor_role_evidence,
+        if role.actor_id not in known:
+            new_actors.setdefault(role.actor_id, role)
+    if new_actors:
+        conn.execute(
+            actors.insert(),
             [
                 {
-                    "role_id": role.role_id,
-                    "article_id": role.article_id,
-                    "date": role.date,
-                    "spans": spans_to_json(list(role.spans)),
-                    "text": role.text
-                    + (f" [{role.inferred}]" if role.inferred else "")
-                    + (f" [conflict: {role.conflict}]" if role.conflict else ""),
+                    "id": role.actor_id,
+                    "name": role.name,
+                    "kind": role.kind,
+                    "country": role.country,
+                    "sectors": json.dumps([]),
+                    "aliases": json.dumps([]),
+                    "wikidata": None,
+                    "origin": "learned",
+                    "code": None,
+                    "roles": "[]",
                 }
+                for role in new_actors.values()
             ],
         )
-        touched[role.role_id] = role
-    for rid, role in touched.items():
-        ev = (
-            conn.execute(
-                sa.select(actor_role_evidence)
-                .where(actor_role_evidence.c.role_id == rid)
-                .order_by(actor_role_evidence.c.date, actor_role_evidence.c.article_id)
-            )
-            .mappings()
-            .all()
-        )
-        dates = [e["date"] for e in ev if e["date"]]
+    evidence = {
+        (role.role_id, role.article_id): {
+            "role_id": role.role_id,
+            "article_id": role.article_id,
+            "date": role.date,
+            "spans": spans_to_json(list(role.spans)),
+            "text": role.text
+            + (f" [{role.inferred}]" if role.inferred else "")
+            + (f" [conflict: {role.conflict}]" if role.conflict else ""),
+        }
+        for role in items
+    }
+    _upsert(conn, actor_role_evidence, [evidence[k] for k in sorted(evidence)])
+    touched = {role.role_id: role for role in items}
+    e = actor_role_evidence
+    for rid in sorted(touched):
+        role = touched[rid]
+        count, first, last = conn.execute(
+            sa.select(sa.func.count(), sa.func.min(e.c.date), sa.func.max(e.c.date)).where(e.c.role_id == rid)
+        ).one()
         inline = [
             {
-                "article_id": e["article_id"],
-                "date": e["date"],
-                "spans": json.loads(e["spans"] or "[]"),
-                "text": e["text"],
+                "article_id": row["article_id"],
+                "date": row["date"],
+                "spans": json.loads(row["spans"] or "[]"),
+                "text": row["text"],
             }
-            for e in ev[:INLINE_EVIDENCE]
+            for row in conn.execute(
+                sa.select(e).where(e.c.role_id == rid).order_by(e.c.date, e.c.article_id).limit(INLINE_EVIDENCE)
+            ).mappings()
         ]
         _upsert(
             conn,
@@ -162,15 +169,15 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
                     "code": role.code,
                     "country": role.country,
                     "sectors": json.dumps(list(role.sectors)),
-                    "start": min(dates) if dates else None,
-                    "end": max(dates) if dates else None,
+                    "start": first,
+                    "end": last,
                     "origin": "learned",
                     "evidence": json.dumps(inline, ensure_ascii=False),
-                    "count": len(ev),
+                    "count": int(count),
                 }
             ],
         )
-    for actor_id in {r.actor_id for r in touched.values()}:
+    for actor_id in sorted({r.actor_id for r in touched.values()}):
         _refresh_roles_json(conn, actor_id)
     return len(items)
 
