@@ -156,9 +156,24 @@ def _print_summary(summary: dict[str, Any]) -> None:
         items = [f"{k or 'unknown'} ({n})" for k, n in summary[f"by_{key}"]]
         table.add_row(f"by {key}", ", ".join(items) or "-")
     table.add_row("entities", ", ".join(f"{lbl} {n}" for lbl, n in summary["entities_by_label"][:8]) or "-")
-    for key in ("actor_mentions", "quotes", "events", "rejected"):
-        table.add_row(key.replace("_", " "), str(summary.get(key, 0)))
+    table.add_row("wire-copy clusters", str(summary.get("wire_copy_clusters", 0)))
+    table.add_row("actor mentions", str(summary.get("actor_mentions", 0)))
+    speakers = ", ".join(f"{name} ({n})" for name, n in summary.get("top_speakers", []))
+    table.add_row("quotes", f"{summary.get('quotes', 0)}" + (f" — most quoted: {speakers}" if speakers else ""))
+    roots = ", ".join(f"{_root_name(code)} ({n})" for code, n in summary.get("events_by_root", []))
+    table.add_row("events", f"{summary.get('events', 0)}" + (f" — {roots}" if roots else ""))
+    table.add_row("rejected", str(summary.get("rejected", 0)))
     out.print(table)
+
+
+def _root_name(code: str | None) -> str:
+    try:
+        from tidings import codebook
+
+        entry = codebook.lookup(code) if code else None
+    except ImportError:  # pragma: no cover - the codebook ships with tidings
+        entry = None
+    return f"{code} {entry.name.lower()}" if entry else str(code)
 
 
 @app.command()

@@ -441,6 +441,29 @@ class Store:
                 .order_by(sa.func.count().desc(), entities.c.label)
             )
             out["entities_by_label"] = [[r[0], r[1]] for r in labels]
+            copies = (
+                sa.select(articles.c.cluster)
+                .where(articles.c.cluster.is_not(None))
+                .group_by(articles.c.cluster)
+                .having(sa.func.count() > 1)
+                .subquery()
+            )
+            out["wire_copy_clusters"] = int(conn.execute(sa.select(sa.func.count()).select_from(copies)).scalar_one())
+            speakers = conn.execute(
+                sa.select(quotes.c.speaker, sa.func.count())
+                .where(quotes.c.speaker.is_not(None))
+                .group_by(quotes.c.speaker)
+                .order_by(sa.func.count().desc(), quotes.c.speaker)
+                .limit(5)
+            )
+            out["top_speakers"] = [[r[0], r[1]] for r in speakers]
+            roots = conn.execute(
+                sa.select(events.c.cameo_root, sa.func.count())
+                .group_by(events.c.cameo_root)
+                .order_by(sa.func.count().desc(), events.c.cameo_root)
+                .limit(6)
+            )
+            out["events_by_root"] = [[r[0], r[1]] for r in roots]
         return out
 
     def article(self, article_id: str) -> dict[str, Any] | None:
