@@ -491,6 +491,16 @@ class _Actor:
     end: int
     mention: Any  # tidings.extract.actors.ActorMention (duck-typed: code, name, actor_id, country)
     joint_code: str | None = None  # "ERI/CAL" when several mentions share this phrase
+    # (code, mention) for each code the phrase is read as, primary first: "Russian and Chinese
+    # diplomats" acts as RUSGOV (the Russian mention) and as CHNGOV (the Chinese mention)
+    readings: tuple[tuple[str, Any], ...] = ()
+
+    def mention_for(self, code: str | None) -> Any:
+        """The mention behind one of this phrase's codes (its name, actor id and country)."""
+        for reading_code, mention in self.readings:
+            if reading_code == code:
+                return mention
+        return self.mention
 
     @property
     def code(self) -> str | None:
@@ -542,7 +552,12 @@ class _Coder:
                 dict.fromkeys(c for m in mentions for c in (getattr(m, "code", None) or "").split("/") if c)
             )
             joint = "/".join(codes) if len(codes) > 1 else None
-            self.actors.append(_Actor(start, end, mentions[0], joint))
+            readings: dict[str, Any] = {}
+            for m in mentions:
+                for c in (getattr(m, "code", None) or "").split("/"):
+                    if c:
+                        readings.setdefault(c, m)
+            self.actors.append(_Actor(start, end, mentions[0], joint, tuple(readings.items())))
         self.actors.sort(key=lambda a: (a.start, -(a.end - a.start)))
         self.actor_at: dict[int, _Actor] = {}
         for a in self.actors:
@@ -577,6 +592,8 @@ class _Coder:
         # "Mordor, the Shire, Fornost and Bree": the parser reads a list member as an apposition;
         # in a coordination an apposition is one more member ("X, the state's foe" is not a list)
         for appos in [c for h in list(heads) for c in h.children if c.dep_ == "appos"]:
+            if _names_the_head(appos):
+                continue  # "his South Korean counterpart, Park Jae-won": one person, twice
             members = [appos] + [c for c in appos.conjuncts if c.i > appos.i]
             if len(heads) > 1 or len(members) > 1:
                 heads += [m for m in members if m.i not in {h.i for h in heads}]
@@ -602,9 +619,11 @@ class _Coder:
             if len(found) > 1:
                 return found
         if own is not None:
-            return [own]
+            return [own] + self._coordinated_inside(own)
         inside: list[_Actor] = []
         for t in self._np_tokens(head):
+            if _through_place_preposition(t, head):
+                continue  # "towns near the border with China": China is where, not who
             a = self.actor_at.get(t.i)
             if a is not None and a.key not in {x.key for x in inside} and not self._is_possessive_pronoun(a):
                 inside.append(a)
@@ -619,6 +638,23 @@ class _Coder:
             if a is not None and a.key not in {x.key for x in group}:
                 group.append(a)
         return group
+
+    def _coordinated_inside(self, outer: _Actor) -> list[_Actor]:
+        """Actors nested in a coordination read as one phrase ("Arnor, Calenardhon and the evil
+        Gondor" as GON, with "Calenardhon" as CAL inside): each conjunct acts too."""
+        tokens = self.doc[outer.start : outer.end]
+        if not any(t.lower_ in ("and", "or") and t.dep_ == "cc" for t in tokens):
+            return []
+        outer_codes = set(outer.codes)
+        return [
+            a
+            for a in self.actors
+            if a.key != outer.key
+            and outer.start <= a.start
+            and a.end <= outer.end
+            and not set(a.codes) & outer_codes
+            and not self._is_possessive_pronoun(a)
+        ]
 
     def _is_possessive_pronoun(self, actor: _Actor) -> bool:
         """Possessive pronouns ("its embassy", "their credentials") name owners, not targets."""
@@ -668,6 +704,10 @@ class _Coder:
             if t.dep_ in ("conj", "acomp"):
                 t, inherited = t.head, True
                 continue
+            if t.dep_ == "attr" and t.tag_ == "VBG" and t.head.lemma_ == "be":
+                # "Qatar is mediating": a progressive the parser read as "is" + attribute
+                t = t.head
+                continue
             if t.dep_ == "relcl":
                 return [t.head], False, True
             if t.dep_ == "acl" and t.head.pos_ == "NOUN":
@@ -676,6 +716,15 @@ class _Coder:
                 if owners:
                     return owners, False, True
                 break
+            if (
+                t.dep_ == "advcl"
+                and self.options.inherit_participles
+                and t.tag_ == "VB"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            ):
+                # "students marched to demand the release": the marchers demand
+                t, inherited = t.head, True
+                continue
             if t.dep_ == "advcl" and t.tag_ == "VBG" and self.options.inherit_participles:
                 t, inherited = t.head, True
                 continue
@@ -693,6 +742,14 @@ class _Coder:
                 if a.key not in {x.key for x in out}:
                     out.append(a)
         return out
+
+    def _between(self, heads: Sequence[Token]) -> list[_Actor]:
+        """The actors of a "between X and Y" phrase on a subject ("ties between Seoul and Tokyo")."""
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    return self.actors_of(next((g for g in c.children if g.dep_ == "pobj"), None))
+        return []
 
     def passive_agent(self, verb: Token) -> Token | None:
         for c in verb.children:
@@ -734,6 +791,13 @@ class _Coder:
             for c in verb.children
         ):
             return True
+        if (
+            verb.dep_ == "conj"
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and any(c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in verb.head.children)
+            and any(c.dep_ == "neg" for c in verb.head.children)
+        ):
+            return True  # "did not confirm or deny": the negation covers both verbs
         # "failed to", "refused to" are coded by their own patterns; "did not agree to share"
         head = verb
         while head.dep_ in ("xcomp",) and head.head.i != head.i:
@@ -891,8 +955,11 @@ class _Coder:
         return roles
 
     def _object_matches(self, head: Token, objects: frozenset[str]) -> bool:
-        for c in head.children:
-            if c.dep_ in ("dobj", "obj", "attr", "nsubjpass", "oprd") or (
+        children = list(head.children)
+        # "sent tents and medical supplies": every conjoined object counts
+        children += [g for c in children if c.dep_ in ("dobj", "obj") for g in c.conjuncts]
+        for c in children:
+            if c.dep_ in ("dobj", "obj", "attr", "nsubjpass", "oprd", "conj") or (
                 head.pos_ == "NOUN" and c.dep_ in ("compound", "amod")
             ):
                 words = {c.lemma_.lower(), c.lower_} | {
@@ -928,6 +995,10 @@ class _Coder:
             kind = "noun"
         else:
             return []
+        if token.head.i != token.i and token.head.lower_ in NEGATING_PREPOSITIONS:
+            return []  # "charged at the crowd without warning": the warning did not happen
+        if kind == "noun" and self._names_or_modifies(token):
+            return []
         for pattern in self.patterns.candidates(token, kind):
             if kind == "verb" and not pattern.forms and token.pos_ not in ("VERB", "AUX"):
                 continue
@@ -941,12 +1012,36 @@ class _Coder:
             return self._code_verb(pattern, token, sent, s_index, roles)
         return []
 
+    def _names_or_modifies(self, noun: Token) -> bool:
+        """A noun inside an actor's name ("the Ministry for Economic Cooperation", "the aid group")
+        or modifying another noun ("aid workers", "protest movement") names no event."""
+        actor = self.actor_at.get(noun.i)
+        if actor is not None and actor.end - actor.start > 1:
+            return True
+        return noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN")
+
     def _code_verb(
         self, pattern: Pattern, verb: Token, sent: SpacySpan, s_index: int, roles: dict[str, _Actor]
     ) -> list[EventMention]:
         if self._governed_by_coded(verb) or self._defers_to_complement(verb):
             return []
+        pattern = self._appeal_for_complement(pattern, verb)
         subj, passive, inherited = self.subject(verb)
+        if not subj and not passive and "source" not in roles and self.options.apply_maps:
+            # "a law against threatening the king", "a resolution criticising Iran": a generic or
+            # hypothetical action with nobody doing it is not an event
+            return []
+        to_infinitive = verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if (
+            to_infinitive
+            and not passive
+            and "source" not in roles
+            and self.options.apply_maps
+            and not self.actors_of_all(subj)
+        ):
+            # "will test the alliance's ability to reinforce Norway": an infinitive whose doer is
+            # no actor describes a capacity or a goal, not an act
+            return []
         sources: list[_Actor] = []
         targets: list[_Actor] = []
         confidence = CONFIDENCE_INHERITED if inherited else CONFIDENCE_DIRECT
@@ -958,6 +1053,16 @@ class _Coder:
             elif self.options.passive_subject_is_source:
                 sources = self.actors_of_all(subj)
             else:
+                mutual = self._between(subj)
+                if len(mutual) > 1:
+                    # "relations between Turkey and Israel were downgraded": each side did it to
+                    # the other
+                    out: list[EventMention] = []
+                    for a in mutual:
+                        for b in mutual:
+                            if a.key != b.key:
+                                out += self._finish(pattern, verb, verb, sent, s_index, [a], [b], confidence)
+                    return out
                 targets = self.actors_of_all(subj)
         else:
             sources = self.actors_of_all(subj)
@@ -1031,6 +1136,12 @@ class _Coder:
                 if mapped:
                     sources = speakers
                     code, reverse, rule, modal = mapped, None, rule + "/intent", None
+        if code.startswith("15"):
+            # "Pakistan put its troops on alert": a state's own forces are not the target
+            own = {(a.code or "")[:3] for a in sources if a.code}
+            targets = [
+                t for t in targets if (t.code or "")[:3] not in own and self.doc[t.start].tag_ != "PRP$"
+            ]
         among = len(sources) > 1 and (
             pattern.compound or (not targets and reverse is not None and reverse == code)
         )
@@ -1077,6 +1188,23 @@ class _Coder:
                         out.append(ev)
         return out
 
+    def _appeal_for_complement(self, pattern: Pattern, verb: Token) -> Pattern:
+        """An appeal whose complement is coded is an appeal for that action: "urged Brazil to
+        release the fishermen" is an appeal to yield (025x), by the appeal map."""
+        if not (self.options.apply_maps and pattern.code and pattern.code == "020"):
+            return pattern
+        for c in verb.children:
+            if c.dep_ != "xcomp":
+                continue
+            for cand in self.patterns.candidates(c, "verb"):
+                if cand.forms or self.match(cand, c, c.sent) is None:
+                    continue
+                mapped = _map_code(cand.code, self.patterns.appeal_map) if cand.code else None
+                if mapped:
+                    return replace(pattern, code=mapped, reverse=None, id=f"{pattern.id}/for:{cand.id}")
+                break
+        return pattern
+
     def _defers_to_complement(self, verb: Token) -> bool:
         """ "refused to sign the agreement": the complement is coded, negated, instead of "refuse"."""
         if verb.lemma_.lower() not in self.patterns.negating_verbs:
@@ -1102,7 +1230,14 @@ class _Coder:
         to wage war"): the governing verb's pattern already says what the whole phrase means."""
         t = verb
         for _ in range(MAX_SUBJECT_HOPS):
-            if t.dep_ != "xcomp" or t.head.i == t.i:
+            if t.dep_ == "conj" and t.head.dep_ == "xcomp" and t.head.head.i != t.head.i:
+                # "urged both sides to show restraint and to settle the dispute": the second
+                # complement belongs to the appeal as much as the first
+                t = t.head
+            if t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.lower_ == "of":
+                # "accused Serbia of organising the attack": the allegation is the event coded
+                t = t.head
+            elif t.dep_ != "xcomp" or t.head.i == t.i:
                 return False
             t = t.head
             if t.lemma_.lower() in self.patterns.negating_verbs:
@@ -1198,6 +1333,9 @@ class _Coder:
             and noun.dep_ in ("dobj", "obj", "pobj", "attr")
             and (verb.lemma_.lower() in self.patterns.light_verbs or noun.dep_ == "pobj")
         )
+        # "told reporters after a cabinet meeting", "details of his talks": a noun reached through
+        # a time preposition or another noun is the subject's only when it has a counterpart
+        loose = carried and verb is not None and not _attached_to(noun, verb)
         if carried and verb is not None:
             holders.append(verb)  # "held talks with X": the preposition may hang on the verb
         for holder in holders:
@@ -1210,10 +1348,12 @@ class _Coder:
                         break
             if targets:
                 break
+        from_verb = False
         if not sources and carried and verb is not None:
             subj, passive, inherited = self.subject(verb)
             if not passive:
                 sources = self.actors_of_all(subj)
+                from_verb = bool(sources)
                 if inherited:
                     confidence = min(confidence, CONFIDENCE_ONE_SIDED)
         between = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
@@ -1224,9 +1364,15 @@ class _Coder:
             sources = [a for a in sources if a.key not in {t.key for t in targets}]
         if not sources and not targets:
             return []
-        if (not sources or not targets) and not (len(sources) > 1 and pattern.reverse == pattern.code):
+        two_sided = (sources and targets) or (len(sources) > 1 and pattern.reverse == pattern.code)
+        if not two_sided:
+            if loose and from_verb:
+                return []
             confidence = min(confidence, CONFIDENCE_ONE_SIDED)
         clause = verb if carried and verb is not None else noun
+        if loose and verb is not None and self.negated(verb):
+            # a loosely attached noun keeps its own polarity: "declined to give details of his talks"
+            clause = noun
         return self._finish(
             pattern,
             noun,
@@ -1267,6 +1413,9 @@ class _Coder:
     ) -> EventMention | None:
         if src is None and tgt is None:
             return None
+        if src_code is None and tgt_code is None:
+            # "Karaca stepped down": a person the actors stage could not place codes as nobody
+            return None
         if self.options.require_dyad and (src is None or tgt is None):
             return None
         if src is not None and tgt is not None:
@@ -1284,8 +1433,8 @@ class _Coder:
         entry = self.codebook.lookup(code) if self.codebook is not None else None
         date, precision, historical = self._date(sent, date_phrase)
         place = self._place(sent)
-        src_m = src.mention if src else None
-        tgt_m = tgt.mention if tgt else None
+        src_m = src.mention_for(src_code) if src else None
+        tgt_m = tgt.mention_for(tgt_code) if tgt else None
         return EventMention(
             article_id=self.article.id,
             sentence=s_index,
@@ -1423,6 +1572,43 @@ def _under_target_prep(token: Token, verb: Token) -> bool:
     if t.dep_ == "pobj":
         return t.head.lower_ in TARGET_PREPOSITIONS
     return t.dep_ in ("dobj", "obj", "dative", "attr", "oprd", "xcomp", "ccomp", "acomp", "prt")
+
+
+# Prepositions that place a nominalisation in time rather than make it the subject's act: "told
+# reporters after a cabinet meeting" is not a meeting of the speaker's.
+TIME_PREPOSITIONS = frozenset({"after", "before", "since", "following", "until", "amid", "ahead"})
+# Prepositions that deny what they govern: "without warning".
+NEGATING_PREPOSITIONS = frozenset({"without"})
+
+
+def _attached_to(noun: Token, verb: Token) -> bool:
+    """Whether a noun is the verb's own object, or the object of a preposition on the verb that is
+    not a time preposition ("held talks", "took part in an exercise"; not "details of his talks")."""
+    if noun.dep_ in ("dobj", "obj", "attr"):
+        return noun.head.i == verb.i
+    prep = noun.head
+    return prep.head.i == verb.i and prep.lower_ not in TIME_PREPOSITIONS
+
+
+# Prepositions inside a noun phrase that only locate it: an actor under them is a place, not the
+# phrase's owner ("dozens of towns near the borders with China").
+PLACE_PREPOSITIONS = frozenset({"near", "along", "across", "outside", "around", "beyond"})
+
+
+def _through_place_preposition(token: Token, head: Token) -> bool:
+    """Whether the path from a phrase's head down to this token passes a place preposition."""
+    t = token
+    while t.i != head.i and t.head.i != t.i:
+        if t.dep_ == "prep" and t.lower_ in PLACE_PREPOSITIONS:
+            return True
+        t = t.head
+    return False
+
+
+def _names_the_head(appos: Token) -> bool:
+    """Whether an apposition is the name of the person its head describes ("his counterpart,
+    Park Jae-won"), not another member of a list."""
+    return appos.head.pos_ == "NOUN" and appos.pos_ == "PROPN" and appos.ent_type_ == "PERSON"
 
 
 def _is_subject_of(token: Token, verb: Token) -> bool:
