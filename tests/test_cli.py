@@ -41,7 +41,10 @@ def test_cli_ingests_examples_with_no_rejections(examples_db: str) -> None:
     assert summary["run"]["ingested"] >= 15
     # The only input not read is the folder's README (documentation, reported as R112).
     assert summary["run"]["rejected"] == 1
-    rejected = [json.loads(x) for x in run_cli("export", "--db", examples_db, "--table", "rejected").stdout.splitlines()]
+    rejected = [
+        json.loads(x)
+        for x in run_cli("export", "--db", examples_db, "--table", "rejected").stdout.splitlines()
+    ]
     assert [(Path(r["source"]).name, r["code"]) for r in rejected] == [("README.md", "R112")]
     assert summary["database"]["articles"] == summary["run"]["ingested"]
     assert summary["database"]["entities"] > 100

@@ -47,7 +47,12 @@ def test_jsonl_bad_lines_are_rejected_with_line_numbers_and_good_lines_kept() ->
         date="2024-01-02",
     )
     kinds = [(type(i).__name__, getattr(i, "code", None), getattr(i, "line", None)) for i in items]
-    assert kinds == [("Article", None, None), ("Rejected", "R106", 2), ("Rejected", "R107", 3), ("Article", None, None)]
+    assert kinds == [
+        ("Article", None, None),
+        ("Rejected", "R106", 2),
+        ("Rejected", "R107", 3),
+        ("Article", None, None),
+    ]
     assert items[3].published == "2024-01-02" and items[3].date_source == "option"
     assert "Line 2 is not valid JSON" in items[1].reason
 

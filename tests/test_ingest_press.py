@@ -16,7 +16,7 @@ Ankara rules out military cooperation for now
 
 - By REUTERS
 
-ANKARA (Reuters) - Turkey will not cooperate militarily with Greece for now, Defence Minister Kemal Aydın said on Thursday.
+ANKARA (Reuters) - Turkey will not cooperate militarily with Greece, Defence Minister Kemal Aydın said.
 
 “We will not be sharing intelligence with them for now,” he told reporters, adding that the talks had been
 
@@ -62,14 +62,18 @@ def test_press_reader_splits_metadata_from_body() -> None:
 def test_press_reader_rejoins_layout_breaks_but_not_real_paragraphs() -> None:
     a = only_article(BASIC)
     paragraphs = a.text.split("\n\n")
-    assert paragraphs[1].endswith("the talks had been postponed until after Monday’s resignation of the envoy.")
+    assert paragraphs[1].endswith(
+        "the talks had been postponed until after Monday’s resignation of the envoy."
+    )
     # A sub-heading without closing punctuation followed by a capitalised paragraph stays apart.
     assert paragraphs[2] == "Talks stall"
     assert len(paragraphs) == 4
 
 
 def test_join_paragraphs_rules() -> None:
-    assert join_paragraphs(["He met the", "Foreign Minister on Friday."]) == ["He met the Foreign Minister on Friday."]
+    assert join_paragraphs(["He met the", "Foreign Minister on Friday."]) == [
+        "He met the Foreign Minister on Friday."
+    ]
     assert join_paragraphs(["Talks ended.", "then they left."]) == ["Talks ended.", "then they left."]
     assert join_paragraphs(["“We will go,” she said.", "Officials agreed."]) == [
         "“We will go,” she said.",
@@ -108,7 +112,9 @@ def test_press_reader_normalises_line_endings_consistently() -> None:
     ],
 )
 def test_press_reader_bylines(byline: str, agency: str | None, dateline: str | None) -> None:
-    a = only_article(f"The Harbour Times - Asia Edition (Singapore)\n\nTalks resume\n\n{byline}\n\nDiplomats met.\n")
+    a = only_article(
+        f"The Harbour Times - Asia Edition (Singapore)\n\nTalks resume\n\n{byline}\n\nDiplomats met.\n"
+    )
     assert a.byline == byline.split("By ", 1)[1]
     assert a.agency == agency
     assert a.dateline == dateline

@@ -102,7 +102,10 @@ def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versio
     except (ImportError, AttributeError):
         pass
     return Versions(
-        tidings=__version__, model=nlp.model_version(_STATE["nlp"]), knowledge=kb.fingerprint, codebook=codebook
+        tidings=__version__,
+        model=nlp.model_version(_STATE["nlp"]),
+        knowledge=kb.fingerprint,
+        codebook=codebook,
     )
 
 
@@ -225,7 +228,9 @@ class LocalEngine:
         # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
         method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
         ctx = mp.get_context(method)
-        with ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.model, self.knowledge_options)) as pool:
+        with ctx.Pool(
+            self.workers, initializer=_init_worker, initargs=(self.model, self.knowledge_options)
+        ) as pool:
             queue: deque[Any] = deque()
             for batch in batches:
                 queue.append(pool.apply_async(process_batch, (batch,)))
@@ -254,7 +259,10 @@ def _after_ingest(store: Store) -> None:
     from tidings.store.query import ensure_search_index
 
     ensure_search_index(store.engine)
-    for module_name, fn_name in (("tidings.corpus.clusters", "assign_clusters"), ("tidings.corpus.events", "aggregate")):
+    for module_name, fn_name in (
+        ("tidings.corpus.clusters", "assign_clusters"),
+        ("tidings.corpus.events", "aggregate"),
+    ):
         try:
             module = __import__(module_name, fromlist=[fn_name])
         except ModuleNotFoundError as exc:

@@ -27,7 +27,9 @@ DbOption = Annotated[str, typer.Option("--db", help=DB_HELP, envvar="TIDINGS_DB"
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to read (folders recursively).")],
     db: DbOption = DEFAULT_DB,
-    date: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD for files that give none.")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Publication date YYYY-MM-DD for files that give none.")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Input format, or auto to sniff.")] = "auto",
     workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.", envvar="TIDINGS_MODEL")] = None,
@@ -36,10 +38,15 @@ def ingest(
     reprocess: Annotated[bool, typer.Option(help="Re-extract articles already in the database.")] = False,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
-    engine: Annotated[str, typer.Option(help="local (this machine) or ray (pip install tidings[ray]).")] = "local",
+    engine: Annotated[
+        str, typer.Option(help="local (this machine) or ray (pip install tidings[ray]).")
+    ] = "local",
     address: Annotated[str | None, typer.Option(help="Ray cluster address: auto, ray://host:10001.")] = None,
     shards: Annotated[
-        Path | None, typer.Option(help="Write Parquet shards to this new folder instead of --db (load with `tidings load`).")
+        Path | None,
+        typer.Option(
+            help="Write Parquet shards to this new folder instead of --db (load with `tidings load`)."
+        ),
     ] = None,
 ) -> None:
     """Read articles into the database, extract findings, and summarise what is there."""
@@ -116,7 +123,11 @@ class _progress_bar:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
         )
         self._task = self._progress.add_task("ingesting", total=None)
         self._progress.start()
@@ -137,7 +148,9 @@ def _print_run(report: Any, db: str) -> None:
     )
     docs = [r for r in report.rejected if r.code == "R112"]
     if docs:
-        out.print(f"  ({len(docs)} documentation file(s) not read: {', '.join(Path(r.source).name for r in docs)})")
+        out.print(
+            f"  ({len(docs)} documentation file(s) not read: {', '.join(Path(r.source).name for r in docs)})"
+        )
     for r in report.rejected:
         if r.code == "R112":
             continue
@@ -159,7 +172,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
     table.add_row("wire-copy clusters", str(summary.get("wire_copy_clusters", 0)))
     table.add_row("actor mentions", str(summary.get("actor_mentions", 0)))
     speakers = ", ".join(f"{name} ({n})" for name, n in summary.get("top_speakers", []))
-    table.add_row("quotes", f"{summary.get('quotes', 0)}" + (f" — most quoted: {speakers}" if speakers else ""))
+    table.add_row(
+        "quotes", f"{summary.get('quotes', 0)}" + (f" — most quoted: {speakers}" if speakers else "")
+    )
     roots = ", ".join(f"{_root_name(code)} ({n})" for code, n in summary.get("events_by_root", []))
     table.add_row("events", f"{summary.get('events', 0)}" + (f" — {roots}" if roots else ""))
     table.add_row("rejected", str(summary.get("rejected", 0)))
@@ -193,8 +208,12 @@ def info(db: DbOption = DEFAULT_DB, json_out: Annotated[bool, typer.Option("--js
 def export(
     db: DbOption = DEFAULT_DB,
     table: Annotated[str, typer.Option(help="articles, quotes, events, actors, rejected, ...")] = "articles",
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, gdelt, icews, plover, ...")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, gdelt, icews, plover, ...")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
 ) -> None:
     """Write one record per line for a table (a public, stable layout)."""
     from tidings.export import export as run_export
@@ -229,8 +248,23 @@ def show(
     meta = Table(show_header=False, box=None)
     meta.add_column(style="bold")
     meta.add_column()
-    for key in ("id", "title", "publication", "edition", "byline", "agency", "dateline", "published",
-                "date_source", "language", "country", "cluster", "source", "member", "url"):
+    for key in (
+        "id",
+        "title",
+        "publication",
+        "edition",
+        "byline",
+        "agency",
+        "dateline",
+        "published",
+        "date_source",
+        "language",
+        "country",
+        "cluster",
+        "source",
+        "member",
+        "url",
+    ):
         if article.get(key):
             meta.add_row(key, str(article[key]))
     out.print(meta)
@@ -259,5 +293,11 @@ def show(
         for ev in findings["events"]:
             spans = json.loads(ev["spans"])
             evidence = " … ".join(text[a:b] for a, b in spans)[:120]
-            et.add_row(ev["cameo"], ev.get("source_code") or ev.get("source") or "", ev.get("target_code") or ev.get("target") or "", ev.get("date") or "", evidence)
+            et.add_row(
+                ev["cameo"],
+                ev.get("source_code") or ev.get("source") or "",
+                ev.get("target_code") or ev.get("target") or "",
+                ev.get("date") or "",
+                evidence,
+            )
         out.print(et)

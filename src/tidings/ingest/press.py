@@ -372,7 +372,9 @@ def parse_document(
             member=member,
             line=start_line,
             code="R104",
-            reason=reason("R104", detail="the document is one short line (a masthead or headline?) with no body"),
+            reason=reason(
+                "R104", detail="the document is one short line (a masthead or headline?) with no body"
+            ),
         )
     text = "\n\n".join(paragraphs)
     dateline, agency = dateline_of(text, byline)

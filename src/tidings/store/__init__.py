@@ -405,9 +405,7 @@ class Store:
     def set_clusters(self, assignments: dict[str, str]) -> None:
         with self.engine.begin() as conn:
             for article_id, cluster in assignments.items():
-                conn.execute(
-                    articles.update().where(articles.c.id == article_id).values(cluster=cluster)
-                )
+                conn.execute(articles.update().where(articles.c.id == article_id).values(cluster=cluster))
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -425,10 +423,7 @@ class Store:
             for column in ("publication", "agency", "language", "country"):
                 c = articles.c[column]
                 rows = conn.execute(
-                    sa.select(c, sa.func.count())
-                    .group_by(c)
-                    .order_by(sa.func.count().desc(), c)
-                    .limit(10)
+                    sa.select(c, sa.func.count()).group_by(c).order_by(sa.func.count().desc(), c).limit(10)
                 )
                 out[f"by_{column}"] = [[r[0], r[1]] for r in rows]
             rng = conn.execute(
@@ -448,7 +443,9 @@ class Store:
                 .having(sa.func.count() > 1)
                 .subquery()
             )
-            out["wire_copy_clusters"] = int(conn.execute(sa.select(sa.func.count()).select_from(copies)).scalar_one())
+            out["wire_copy_clusters"] = int(
+                conn.execute(sa.select(sa.func.count()).select_from(copies)).scalar_one()
+            )
             speakers = conn.execute(
                 sa.select(quotes.c.speaker, sa.func.count())
                 .where(quotes.c.speaker.is_not(None))
@@ -473,7 +470,9 @@ class Store:
             if row is None and len(article_id) >= 6:
                 rows = (
                     conn.execute(
-                        sa.select(articles).where(articles.c.id.startswith(article_id, autoescape=True)).limit(2)
+                        sa.select(articles)
+                        .where(articles.c.id.startswith(article_id, autoescape=True))
+                        .limit(2)
                     )
                     .mappings()
                     .all()
@@ -485,7 +484,9 @@ class Store:
     def findings_for(self, table: str, article_id: str) -> list[dict[str, Any]]:
         t = FINDING_TABLES[table]
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(sa.select(t).where(t.c.article_id == article_id)).mappings()]
+            rows = [
+                dict(r) for r in conn.execute(sa.select(t).where(t.c.article_id == article_id)).mappings()
+            ]
         # In reading order: by sentence, then by where the first evidence span starts.
         return sorted(rows, key=lambda r: (r["sentence"], json.loads(r["spans"] or "[[0,0]]")[0], r["id"]))
 

@@ -101,9 +101,7 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
     # from an aggregate (count, first and last date) and a bounded read of inline evidence, never
     # by re-reading all its evidence.
     actor_ids = sorted({role.actor_id for role in items})
-    known = {
-        row[0] for row in conn.execute(sa.select(actors.c.id).where(actors.c.id.in_(actor_ids)))
-    }
+    known = {row[0] for row in conn.execute(sa.select(actors.c.id).where(actors.c.id.in_(actor_ids)))}
     new_actors: dict[str, LearnedRole] = {}
     for role in items:
         if role.actor_id not in known:
@@ -155,7 +153,10 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
                 "text": row["text"],
             }
             for row in conn.execute(
-                sa.select(e).where(e.c.role_id == rid).order_by(e.c.date, e.c.article_id).limit(INLINE_EVIDENCE)
+                sa.select(e)
+                .where(e.c.role_id == rid)
+                .order_by(e.c.date, e.c.article_id)
+                .limit(INLINE_EVIDENCE)
             ).mappings()
         ]
         _upsert(
