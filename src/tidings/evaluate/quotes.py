@@ -255,8 +255,12 @@ def is_speech(doc: Doc, attribution: GoldAttribution, lexicon: CueLexicon) -> bo
         if region is None:
             continue
         for token in region:
-            if token.pos_ in {"VERB", "AUX"} and lexicon.cue(token.lemma_) is not None:
-                return True
+            entry = lexicon.cue(token.lemma_) if token.pos_ in {"VERB", "AUX"} else None
+            if entry is not None and (
+                entry.particle is None
+                or any(c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children)
+            ):
+                return True  # a verb the lexicon needs a particle for counts only with it ("point out")
             words.append(token.lower_)
     joined = " ".join(words)
     return any(" ".join(p.words) in joined for p in lexicon.phrases if p.type in lexicon.types)

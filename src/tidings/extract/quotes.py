@@ -21,6 +21,7 @@ country they name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +62,30 @@ CONFIDENCE = {
 }
 
 # ---- quote marks ------------------------------------------------------------------------------
+# A dateline opening a paragraph is never content: "ANKARA (Reuters) - ", "PARIS, March 6 (AFP) — ",
+# "KYIV - ", "Washington (CNN) - " (a mixed-case place needs the agency in brackets).
+_DATE_PART = r"(?:\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}" + _DATE_PART + r"(?:\s*\([^()\n]{1,40}\))?"
+    r"|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}" + _DATE_PART + r"\s*\([^()\n]{1,40}\))"
+    r"\s*[-–—]+\s+"
+)
+# Sentences back that "he"/"she" may point to an unnamed speaker's quote, and that "it" may point
+# to an organisation subject (both read off the sample corpus and PolNeAR dev articles).
+UNNAMED_SPEAKER_WINDOW = 1
+IT_WINDOW = 2
+# Cue types that are not acts of speaking (a joined "showed"/"believed" may be the clause's own).
+NOT_SPEECH_ACTS = frozenset({"belief", "perception"})
+# Conjunctions that open a writer's contrast after a reported clause (", while ...", ", though ...").
+CONTRAST_MARKS = frozenset({"while", "though", "although", "whereas"})
+# Prepositions whose phrase after an object content is part of it, not the speaking's setting.
+OBJECT_PREPS = frozenset({"of", "for", "about", "against", "in", "on", "over", "with"})
+# A quoted programme or publication title after "CNN's" / "on": at most this many words, all
+# capitalised but for these small words (read off PolNeAR train: "Fareed Zakaria GPS", "New Day").
+MAX_TITLE_WORDS = 6
+TITLE_SMALL_WORDS = frozenset({"of", "the", "and", "a", "an", "in", "on", "for", "to", "with"})
+# Punctuation-like tokens that belong to the word before them and stay at a content edge ("61%").
+KEPT_EDGE_SYMBOLS = frozenset({"%", "‰"})
 DOUBLE_MARKS = frozenset('"“”„«»')
 SINGLE_MARKS = frozenset("'‘’‚‹›")
 # Which closing marks end a quotation opened by each mark.
@@ -126,6 +151,7 @@ class CueEntry:
     medium: str | None = None
     infinitive: bool = False  # a "to ..." complement is the content ("vowed to cut taxes")
     object: bool = False  # a noun-phrase object is the content ("denied any involvement")
+    particle: str | None = None  # the verb is a cue only with this particle ("pointed out")
 
 
 @dataclass(frozen=True)
@@ -157,14 +183,30 @@ class CueLexicon:
         return entry if entry is not None and entry.type in self.types else None
 
     def is_outlet(self, text: str) -> bool:
-        """Whether a name is a news outlet ("Interfax", "the Associated Press", "Daily News")."""
-        lowered = text.lower().strip()
-        if lowered.startswith("the "):
-            lowered = lowered[4:]
-        if lowered in self.outlets:
-            return True
-        words = lowered.replace("'s", "").split()
-        return bool(words) and words[-1] in self.outlet_words and text[:1].isupper()
+        """Whether a name is a news outlet ("Interfax", "the Associated Press", "Daily News",
+        "the state-run Anadolu news agency")."""
+        return self.outlet_name(text) is not None
+
+    def outlet_name(self, text: str) -> str | None:
+        """The outlet a phrase names, as written: a listed outlet inside it ("the state-run
+        *Anadolu* news agency"), or the whole name when it ends in an outlet word and starts with
+        a capital after any article ("the *Daily News*"); ``None`` when it names no outlet."""
+        stripped = text.strip()
+        words = stripped.split()
+        if words and words[0].lower() in {"the", "a", "an"}:
+            words = words[1:]
+        lowered = [w.lower() for w in words]
+        for size in range(min(3, len(words)), 0, -1):
+            for k in range(len(words) - size + 1):
+                candidate = " ".join(lowered[k : k + size])
+                if candidate.endswith("'s"):
+                    candidate = candidate[:-2]
+                if candidate in self.outlets:
+                    return " ".join(words[k : k + size]).removesuffix("'s")
+        plain = [w.replace("'s", "") for w in lowered]
+        if plain and plain[-1] in self.outlet_words and words[0][:1].isupper():
+            return " ".join(words)
+        return None
 
 
 def load_cues(path: str | Path | None = None, types: Iterable[str] | None = None, **_: Any) -> CueLexicon:
@@ -188,6 +230,7 @@ def load_cues(path: str | Path | None = None, types: Iterable[str] | None = None
             medium=spec.get("medium"),
             infinitive=bool(spec.get("infinitive", False)),
             object=bool(spec.get("object", False)),
+            particle=spec.get("particle"),
         )
     phrases = tuple(
         PhraseCue(
@@ -391,6 +434,7 @@ class _Draft:
     marks: list[int] = field(default_factory=list)  # character offsets of quote marks
     medium: str | None = None
     addressee: str | None = None
+    name_at: int | None = None  # the token that names a pronoun speaker ("it" -> "the ministry")
 
 
 class _Context:
@@ -448,7 +492,12 @@ class _Context:
     def is_cue(self, token: Token) -> CueEntry | None:
         if token.pos_ not in {"VERB", "AUX"} or token.i in self.quote_of:
             return None
-        return self.lex.cue(token.lemma_)
+        entry = self.lex.cue(token.lemma_)
+        if entry is not None and entry.particle is not None:
+            # "pointed out that ..." reports speech; "pointed to the risks" does not
+            if not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children):
+                return None
+        return entry
 
     def _is_speech_like(self, qi: int) -> bool:
         """False for quoted titles, nicknames and short scare-quoted names."""
@@ -461,12 +510,22 @@ class _Context:
         after = doc[last.i + 2] if last.i + 2 < len(doc) else None
         # Nickname between names: Mike "The Hammer" Jones.
         if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN":
-            if len(tokens) <= 4 and before.ent_type_ == "PERSON" or after.ent_type_ == "PERSON":
+            if len(tokens) <= 4 and (before.ent_type_ == "PERSON" or after.ent_type_ == "PERSON"):
                 return False
-        # Title: "the song 'Hallelujah'", "his book “Deal Maker”".
-        for k in range(max(0, first.i - 3), first.i):
-            if doc[k].lemma_.lower() in self.lex.title_nouns and doc[k].pos_ == "NOUN":
-                return False
+        # Title: "the song 'Hallelujah'", "his book “Deal Maker”" (the noun right before the mark,
+        # never one ending the previous sentence: "... of Trump's campaign. “They're ...”").
+        k = first.i - 1
+        while k >= 0 and (k in self.mark_tokens or doc[k].is_space):
+            k -= 1
+        if k >= 0 and doc[k].lemma_.lower() in self.lex.title_nouns and doc[k].pos_ == "NOUN":
+            return False
+        # A programme or publication named after a possessive or "on": CNN's “New Day”,
+        # on “State of the Union” — a few capitalised words, not a sentence.
+        if k >= 0 and (doc[k].tag_ == "POS" or doc[k].lower_ in {"on", "in"}):
+            words = [doc[i] for i in tokens if doc[i].is_alpha]
+            if 0 < len(words) <= MAX_TITLE_WORDS and not any(doc[i].text in {".", "?", "!"} for i in tokens):
+                if all(w.text[:1].isupper() or w.lower_ in TITLE_SMALL_WORDS for w in words):
+                    return False
         roots = {doc[i] for i in tokens if not (tokens[0] <= doc[i].head.i <= tokens[-1])}
         for root in roots:
             head = root.head
@@ -491,15 +550,16 @@ def extract_quotes(doc: Doc, article: Article, kb: Any, findings: Findings) -> F
     lexicon = getattr(kb, "cues", None) if kb is not None else None
     if lexicon is None or len(doc) == 0:
         return replace(findings, quotes=())
-    refs = resolve_references(doc)
+    refs = findings.references if findings.references is not None else resolve_references(doc)
     ctx = _Context(doc, lexicon, refs)
     drafts, pending = _direct_quotes(ctx)
     used_cues = {i for d in drafts for i in d.cue}
     covered = {i for d in drafts for s, e in d.content for i in _token_range(ctx, s, e)}
-    drafts.extend(_indirect_quotes(ctx, used_cues, covered))
+    drafts.extend(_indirect_quotes(ctx, used_cues, covered, drafts))
     drafts.sort(key=lambda d: (d.content[0][0], d.cue[0] if d.cue else -1))
     drafts.extend(_unattributed(ctx, pending, drafts))
     drafts.sort(key=lambda d: (d.content[0][0], d.cue[0] if d.cue else -1))
+    _name_pronoun_speakers(ctx, drafts)
     quotes = tuple(_finish(ctx, article, d, findings) for d in drafts)
     return replace(findings, quotes=quotes)
 
@@ -606,9 +666,12 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
     """The grammatical speaker of a cue verb, following conjunctions and participles upward."""
     node = verb
     for _ in range(4):
-        for child in node.children:
-            if child.dep_ in SUBJECT_DEPS and child.i not in ctx.quote_of:
-                return child
+        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and c.i not in ctx.quote_of]
+        if subjects:
+            # a clause or gerund is no speaker ("restoring contacts ..., pointing"), nor is a word
+            # the parser pulled in from another paragraph ("9:30 p.m. ⏎ Donald Trump says")
+            good = [c for c in subjects if _speaker_like(c) and ctx.para_of[c.i] == ctx.para_of[node.i]]
+            return min(good, key=lambda c: abs(c.i - node.i)) if good else None
         if node.dep_ == "pcomp" and node.head.dep_ == "prep":  # "was quoted as saying"
             node = node.head.head
             continue
@@ -625,6 +688,25 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
             return node.head  # "protesters carried signs, one saying that ..."
         break
     return None
+
+
+def _speaker_like(token: Token) -> bool:
+    """Whether a subject can be a speaker: a person- or organisation-like noun phrase or pronoun,
+    not a clause ("that ...", "restoring contacts ...") or a gerund."""
+    if token.dep_ == "csubj" or token.pos_ in {"VERB", "AUX", "SCONJ", "ADP"}:
+        return False
+    return not (token.tag_ == "VBG" or token.lower_ in {"this", "that", "what"})
+
+
+def _named_head(subject: Token) -> Token:
+    """The name in ``the deputy foreign minister, Leyla Korkmaz,``: a common-noun speaker's
+    appositive proper name, which is who speaks (the noun phrase is the role)."""
+    if subject.pos_ != "NOUN":
+        return subject
+    for child in subject.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and child.ent_type_ in {"PERSON", ""}:
+            return child
+    return subject
 
 
 def _subject_left_of(ctx: _Context, verb: Token) -> Token | None:
@@ -676,6 +758,31 @@ def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
     while lo < hi and (ctx.doc[lo].is_punct or ctx.doc[lo].is_space):
         lo += 1
     return lo, hi + 1
+
+
+def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+    """The speaker's noun phrase without the scene the writer sets after it: a participle or
+    adverbial clause (", wearing a cape,", "when asked about it") or a time ("at the time").
+    Appositives and relative clauses stay (PolNeAR annotators include them on dev and leave
+    them out on train, so neither choice is general)."""
+    lo, hi = _np_span(ctx, head, stop)
+    doc = ctx.doc
+    for child in head.rights:
+        if child.i >= hi:
+            break
+        comma_led = doc[child.left_edge.i - 1].text in {",", "—", "–"}
+        if (
+            child.dep_ == "advcl"
+            or (child.dep_ == "acl" and child.tag_ in {"VBG", "VBN"} and comma_led)
+            or (child.dep_ == "prep" and any(g.ent_type_ in {"DATE", "TIME"} for g in child.children))
+        ):
+            hi = min(hi, child.left_edge.i)
+            break
+    while hi > lo + 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        if doc[hi - 1].text == ")" and "(" in doc[lo : hi - 1].text:
+            break
+        hi -= 1
+    return lo, hi
 
 
 def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
@@ -909,7 +1016,16 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     if any(i in ctx.quote_of or i in ctx.mark_tokens for i in between):
         return False
     rest = [i for i in between if not (ctx.doc[i].is_punct or ctx.doc[i].is_space)]
-    return len(rest) <= MAX_PRE_GAP and not any(ctx.is_cue(ctx.doc[i]) for i in rest)
+    if any(ctx.is_cue(ctx.doc[i]) for i in rest):
+        return False
+    if len(rest) <= MAX_PRE_GAP:
+        return True
+    # a long tail of the attribution sentence ("X said during the interview in Macau, ahead of
+    # ...") is still only the attribution when every word of it hangs off the cue
+    if not previous.cue:
+        return False
+    cue = ctx.doc[previous.cue[-1]]
+    return all(ctx.sent_of[i] == ctx.sent_of[cue.i] and _descends_from(ctx.doc[i], cue) for i in rest)
 
 
 def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
@@ -950,7 +1066,7 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
 
 def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind: str, rule: str) -> _Draft:
     stop = {cue.i}
-    speaker = _np_span(ctx, subject, stop)
+    speaker = _speaker_span(ctx, subject, stop)
     medium, addressee = _medium_and_addressee(ctx, cue, entry)
     cue_tokens = _cue_tokens(cue)
     pronoun = subject.lower_ in PRONOUNS
@@ -963,7 +1079,7 @@ def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind:
         confidence=confidence,
         cue=cue_tokens,
         speaker=speaker,
-        speaker_head=subject.i,
+        speaker_head=_named_head(subject).i,
         content=[],
         medium=medium,
         addressee=addressee,
@@ -971,7 +1087,13 @@ def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind:
 
 
 def _cue_tokens(cue: Token) -> list[int]:
-    """The cue verb with its auxiliaries and particles ("has said", "pointed out")."""
+    """The cue verb with its auxiliaries and particles ("has said", "pointed out", "was quoted as
+    saying")."""
+    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.i < cue.i:
+        quoted = cue.head.head
+        lead = _cue_tokens(quoted)
+        if lead and lead[-1] + 1 == cue.head.i and cue.head.i + 1 == cue.i:
+            return [*lead, cue.head.i, cue.i]
     out = [cue.i]
     for child in cue.children:
         if child.dep_ in {"aux", "auxpass", "neg", "prt"} and abs(child.i - cue.i) <= 3:
@@ -979,6 +1101,14 @@ def _cue_tokens(cue: Token) -> list[int]:
     out.sort()
     # keep only a contiguous run around the verb
     run = [cue.i]
+    left = [i for i in out if i < cue.i]
+    if left:
+        # the verb group with the adverbs inside it: "had basically said", "has, however, revealed"
+        between = cue.doc[min(left) : cue.i]
+        if all(
+            t.i in out or (t.head.i == cue.i and t.dep_ in {"advmod", "punct"}) or t.is_punct for t in between
+        ):
+            run = [t.i for t in between] + [cue.i]
     for i in sorted((i for i in out if i < cue.i), reverse=True):
         if i == run[0] - 1:
             run.insert(0, i)
@@ -1005,6 +1135,8 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
             if child.dep_ in {"dobj", "dative"} and verb.i == cue.i:
                 text = _phrase(ctx, child)
                 if lex.is_outlet(text):
+                    medium = medium or lex.outlet_name(text)
+                elif child.lemma_.lower() in lex.media:  # "told a news conference"
                     medium = medium or text
                 elif entry.addressee == "object" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
                     addressee = addressee or text
@@ -1015,7 +1147,9 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
                 obj = objects[0]
                 text = _phrase(ctx, obj)
                 if child.lower_ in {"in", "on", "via", "through", "during", "at"}:
-                    if obj.lemma_.lower() in lex.media or obj.lower_ in lex.media or lex.is_outlet(text):
+                    if lex.is_outlet(text):
+                        medium = medium or lex.outlet_name(text)
+                    elif obj.lemma_.lower() in lex.media or obj.lower_ in lex.media:
                         medium = medium or text
                         for grand in obj.children:
                             if grand.dep_ == "prep" and grand.lower_ == "to":
@@ -1023,11 +1157,13 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
                                 if target:
                                     addressee = addressee or _phrase(ctx, target[0])
                 elif child.lower_ == "by" or child.dep_ == "agent":
-                    if lex.is_outlet(text) or obj.lemma_.lower() in lex.media or obj.ent_type_ == "ORG":
+                    if lex.is_outlet(text):
+                        medium = medium or lex.outlet_name(text)
+                    elif obj.lemma_.lower() in lex.media or obj.ent_type_ == "ORG":
                         medium = medium or text
                 elif child.lower_ == "to" and verb.i == cue.i and entry.addressee in {"to", "object"}:
                     if lex.is_outlet(text):
-                        medium = medium or text
+                        medium = medium or lex.outlet_name(text)
                     else:
                         addressee = addressee or text
     return medium, addressee
@@ -1039,6 +1175,9 @@ def _phrase(ctx: _Context, head: Token) -> str:
     for child in head.rights:
         if child.dep_ in {"relcl", "acl", "appos", "punct"} and child.i > head.i:
             hi = min(hi, child.left_edge.i)
+    for token in ctx.doc[head.i + 1 : hi]:
+        if token.dep_ == "relcl":  # "a news conference in the capital that ..."
+            hi = min(hi, token.left_edge.i)
     while hi > lo + 1 and (ctx.doc[hi - 1].is_punct or ctx.doc[hi - 1].is_space):
         hi -= 1
     return ctx.doc[lo:hi].text
@@ -1047,7 +1186,11 @@ def _phrase(ctx: _Context, head: Token) -> str:
 # ---- indirect and mixed quotes ---------------------------------------------------------------
 
 
-def _indirect_quotes(ctx: _Context, used_cues: set[int], covered: set[int]) -> list[_Draft]:
+def _indirect_quotes(
+    ctx: _Context, used_cues: set[int], covered: set[int], direct: list[_Draft]
+) -> list[_Draft]:
+    """Indirect and mixed quotes of cues the direct rules left, and ``according to X`` reports
+    (which only give a medium to a quote whose cue they modify: ``"...," X said, according to Y``)."""
     drafts: list[_Draft] = []
     doc = ctx.doc
     for token in doc:
@@ -1061,7 +1204,7 @@ def _indirect_quotes(ctx: _Context, used_cues: set[int], covered: set[int]) -> l
             continue
         phrase = _phrase_cue_at(ctx, token)
         if phrase is not None:
-            draft = _according_to(ctx, token, phrase, drafts)
+            draft = _according_to(ctx, token, phrase, drafts + direct)
             if draft is not None:
                 drafts.append(draft)
     return drafts
@@ -1072,7 +1215,12 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
     after_colon = _after_colon(ctx, cue)
     if after_colon is not None:
         return after_colon
-    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    # a clause in another paragraph is the parser running sentences together, never the content
+    clauses = [
+        c
+        for c in cue.children
+        if c.dep_ == "ccomp" and any(ctx.para_of[t.i] == ctx.para_of[cue.i] for t in c.subtree)
+    ]
     if len(clauses) > 1:  # a second report the parser hung on the first cue is not its content
         clauses = [c for c in clauses if ctx.is_cue(c) is None] or clauses[:1]
     if clauses:
@@ -1086,6 +1234,9 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
         else:
             clause.extend(_interrupted_rest(ctx, cue))
         return clause
+    misparsed = _that_clause_as_relative(ctx, cue)
+    if misparsed is not None:
+        return misparsed
     if entry.infinitive:
         for child in cue.children:
             if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
@@ -1094,7 +1245,7 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
         for child in cue.children:
             if child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and child.i > cue.i:
                 if not ctx.lex.is_outlet(_phrase(ctx, child)):
-                    return [t.i for t in child.subtree]
+                    return [t.i for t in child.subtree] + _object_tail(ctx, cue, child)
     if cue.dep_ in {"parataxis", "advcl"} and cue.head.i != cue.i:
         # "The plan is dead, Okafor said." and "The plan, Okafor said, is dead." parsed with the
         # cue hanging off the reported clause
@@ -1106,6 +1257,60 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
         own = {t.i for t in cue.subtree}
         return [t.i for t in head.subtree if t.i not in own]
     return None
+
+
+def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
+    """A "that" clause the parser made a relative clause of a noun after the cue ("told a news
+    conference in the capital *that voters had rewarded the government*"). It cannot be one when
+    the clause has its own subject and its verb already has an object besides "that"."""
+    for token in cue.subtree:
+        if token.i <= cue.i or token.dep_ != "relcl" or token.i in ctx.quote_of:
+            continue
+        if ctx.sent_of[token.i] != ctx.sent_of[cue.i]:
+            break
+        first = token.left_edge
+        if first.lower_ != "that" or first.dep_ in SUBJECT_DEPS:
+            continue
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i != first.i]
+        objects = [
+            c
+            for c in token.children
+            if c.dep_ in {"dobj", "attr", "acomp", "ccomp", "oprd"} and c.i != first.i
+        ]
+        if subjects and objects:
+            return list(range(first.i, token.right_edge.i + 1))
+    return None
+
+
+def _object_tail(ctx: _Context, cue: Token, obj: Token) -> list[int]:
+    """Modifiers of an object content that the parser hung on the cue ("announced a series of
+    steps *to tighten gun sales*", "recalled Ali's generosity *in support of a food bank*"):
+    a to-infinitive or a prepositional phrase right after the object, unless it names the medium,
+    audience or time of the speaking."""
+    out: list[int] = []
+    end = obj.right_edge.i
+    for child in cue.rights:
+        if child.i <= end:
+            continue
+        if child.left_edge.i != end + 1:
+            break
+        if child.dep_ in {"xcomp", "advcl"} and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        ):
+            pass
+        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if (
+                not objects
+                or objects[0].ent_type_ in {"DATE", "TIME"}
+                or objects[0].lemma_.lower() in ctx.lex.media
+            ):
+                break
+        else:
+            break
+        out.extend(range(end + 1, child.right_edge.i + 1))
+        end = child.right_edge.i
+    return out
 
 
 def _ends_with_colon(ctx: _Context, cue: Token, content_start: int) -> bool:
@@ -1162,7 +1367,11 @@ def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
     ("said the plan was dead, *but the talks would go on*"; "*until it went bankrupt*")."""
     out: list[int] = []
     end = clause.right_edge.i
-    for extra in cue.rights:
+    extras = list(cue.rights)
+    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep":
+        # "was quoted as saying that A but that B": the parser hangs B on "quoted"
+        extras += [t for t in cue.head.head.rights if t.i > end]
+    for extra in extras:
         if extra.i <= end:
             continue
         second_that = extra.dep_ == "conj" and any(
@@ -1235,17 +1444,47 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
         if token.dep_ == "conj" and token.i > cue.i and ctx.is_cue(token) is not None:
             start = token.left_edge.i
             return [j for j in body if j < start]
+        if (
+            token.dep_ == "conj"
+            and token.pos_ == "VERB"
+            and token.i > cue.i
+            and _speech_act_of_speaker(ctx, token)
+        ):
+            # a subjectless speech act of any type joined to the reported clause is the speaker's
+            # own ("said the blockade was costing millions and called on Warsaw to ...")
+            start = token.left_edge.i
+            return [j for j in body if j < start]
         before = token.left_edge.i - 1
         while before > 0 and before in ctx.mark_tokens:
             before -= 1  # 'has “expanded the party,” claiming ...'
         if token.dep_ == "advcl" and token.tag_ == "VBG" and doc[before].text == ",":
             # ", citing ...", ", arguing that ...": the writer's addition, or a report of its own
             return [j for j in body if j < before]
+        if (
+            token.dep_ == "advcl"
+            and doc[token.left_edge.i - 1].text in {",", "—", "–"}
+            and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in token.children)
+        ):
+            # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
+            return [j for j in body if j < token.left_edge.i - 1]
         if token.dep_ == "relcl" and token.left_edge.lower_ in {"which", "who"}:
             comma = token.left_edge.i - 1
             if comma >= 0 and doc[comma].text == "," and token.right_edge.i >= body[-1] - 1:
                 return [j for j in body if j < comma]
     return body
+
+
+def _speech_act_of_speaker(ctx: _Context, verb: Token) -> bool:
+    """Whether a subjectless verb joined to a reported clause is the speaker's next act rather
+    than more of the report: a lexicon verb of a speech-act type (not belief or perception) — "the
+    blockade was costing millions and *called on Warsaw* to ...", "he respects Clinton and *calls
+    her* ..." (PolNeAR annotators end the content before it on both splits)."""
+    entry = ctx.lex.verbs.get(verb.lemma_.lower())
+    if entry is None or entry.type in NOT_SPEECH_ACTS:
+        return False
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return False
+    return True
 
 
 def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
@@ -1254,6 +1493,8 @@ def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
 
     def loose(i: int) -> bool:
         t = doc[i]
+        if t.text in KEPT_EDGE_SYMBOLS:
+            return False
         return (t.is_punct or t.is_space or t.pos_ == "CCONJ") and i not in ctx.mark_tokens
 
     while body and loose(body[0]):
@@ -1311,7 +1552,7 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
                 if inner:
                     source = inner[0]
     elif ctx.lex.is_outlet(_phrase(ctx, obj)):
-        medium = _phrase(ctx, obj)
+        medium = ctx.lex.outlet_name(_phrase(ctx, obj))
     head = token.head
     while head.i != head.head.i and head.dep_ in {"prep", "pobj"} and head.i == token.i:
         head = head.head
@@ -1372,6 +1613,10 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
         speaker_text = span.text
         head = doc[draft.speaker_head] if draft.speaker_head is not None else span.root
         referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
+        if draft.name_at is not None:
+            head = doc[draft.name_at]
+            referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
+            lo, hi = _np_span(ctx, head, set())
         if referent is not None:
             speaker = referent.name
         else:
@@ -1382,8 +1627,8 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
         actor_id = _actor_at(findings, head)
     cue_spans = tuple(Span(doc[i].idx, doc[i].idx + len(doc[i])) for i in sorted(set(draft.cue)))
     cue_spans = _merge_spans(cue_spans)
-    content_spans = tuple(Span(s, e) for s, e in draft.content)
-    content = " … ".join(text[s:e] for s, e in draft.content)
+    content_spans = tuple(Span(s, e) for s, e in _without_dateline(text, draft.content))
+    content = " … ".join(text[s.start : s.end] for s in content_spans)
     cue = " ".join(text[s.start : s.end] for s in cue_spans) or None
     evidence = tuple(sorted(set(speaker_spans + cue_spans + content_spans)))
     anchor = doc[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
@@ -1408,6 +1653,72 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
         addressee=draft.addressee,
         shape=_shape(draft, speaker_spans, cue_spans, content_spans),
     )
+
+
+def _without_dateline(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content ranges with a paragraph-opening dateline ("ANKARA (Reuters) - ") cut off."""
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if start == 0 or text[start - 1] == "\n":
+            match = DATELINE.match(text, start, end)
+            if match is not None and match.end() < end:
+                start = match.end()
+        out.append((start, end))
+    return out
+
+
+def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
+    """Name the speakers that coreference leaves to us: relative ``who``/``which`` (the noun it
+    modifies), ``it`` (the nearest singular non-person subject before it, this sentence first) and
+    ``he``/``she`` right after a quote by an unnamed speaker ("A coalition spokesman said ..., but
+    he did not confirm ..."), which the person-only coreference would give to an earlier name."""
+    doc = ctx.doc
+    previous: _Draft | None = None
+    for draft in drafts:
+        if draft.speaker_head is None:
+            continue
+        head = doc[draft.speaker_head]
+        lower = head.lower_
+        if lower in {"who", "which", "that"} and head.head.dep_ == "relcl":
+            if ctx.refs.referent_at(doc[head.i : head.i + 1]) is None:
+                draft.name_at = head.head.head.i
+        elif lower == "it":
+            draft.name_at = _it_antecedent(ctx, head)
+        elif lower in {"he", "she"} and previous is not None and previous.speaker_head is not None:
+            before = doc[previous.speaker_head]
+            if (
+                before.tag_ == "NN"
+                and before.ent_type_ == ""
+                and ctx.refs.referent_at(doc[before.i : before.i + 1]) is None
+                and 0 <= ctx.sent_of[head.i] - ctx.sent_of[before.i] <= UNNAMED_SPEAKER_WINDOW
+                and not _named_between(ctx, before.i, head.i)
+            ):
+                draft.name_at = before.i
+        previous = draft
+
+
+def _named_between(ctx: _Context, start: int, end: int) -> bool:
+    """Whether a person is named between two tokens (then a pronoun may well mean them)."""
+    return any(t.ent_type_ == "PERSON" for t in ctx.doc[start + 1 : end])
+
+
+def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
+    """The organisation an attribution's ``it`` stands for: the nearest singular noun subject of a
+    main clause or a report before it that is not a person, in its own sentence, then up to
+    ``IT_WINDOW`` sentences back."""
+    here = ctx.sent_of[pronoun.i]
+    for i in range(pronoun.i - 1, -1, -1):
+        if here - ctx.sent_of[i] > IT_WINDOW:
+            return None
+        token = ctx.doc[i]
+        if i in ctx.quote_of or token.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        if token.tag_ not in {"NN", "NNP"} or token.ent_type_ in {"PERSON", "DATE", "CARDINAL"}:
+            continue
+        verb = token.head
+        if verb.dep_ == "ROOT" or ctx.is_cue(verb) is not None:
+            return i  # the subject of a main clause or a report, not of a reported clause
+    return None
 
 
 def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
