@@ -41,6 +41,7 @@ from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 try:  # the places gazetteer (events-data area): the country of a dateline city
     from tidings.extract.places import load_gazetteer
@@ -229,6 +230,7 @@ class _Resolver:
 
     def __init__(self, doc: Doc, article: Article, kb: ActorKB, refs: Any = None) -> None:
         self.doc = doc
+        self.ents = doc.ents  # built once: ``doc.ents`` makes new Span objects on every read
         self.article = article
         self.kb = kb
         self.day = article.published
@@ -410,9 +412,11 @@ class _Resolver:
     def _dateline_tokens(self) -> range:
         """The tokens of the dateline that opens the text ("ANKARA (Reuters) -"): a place, not an actor."""
         dateline = (self.article.dateline or "").strip()
-        text = self.doc.text
+        if not dateline:
+            return range(0)
+        text = self.doc.text  # rebuilt from the tokens on every read: only when needed
         lead = len(text) - len(text.lstrip())
-        if not dateline or not text[lead:].upper().startswith(dateline.upper()):
+        if not text[lead:].upper().startswith(dateline.upper()):
             return range(0)
         span = self.doc.char_span(lead, lead + len(dateline), alignment_mode="expand")
         return range(span.start, span.end) if span is not None else range(0)
@@ -704,7 +708,7 @@ class _Resolver:
             return self._linked(head, head.i, head.i + 1, head.i, head.i + 1, "coref")
         start, end, pobj = self._phrase(head)
         reading = self._read(start, end, head.i)
-        ent = _entity_at(doc, head)
+        ent = _entity_at(self.ents, head)
         head_match = self.match_of.get(head.i)
         referent = self._referent(head)
 
@@ -883,7 +887,7 @@ class _Resolver:
                 if named is not None and named[0] == end + 1:
                     return named
         first = doc[end + 1]
-        ent = _entity_at(doc, first)
+        ent = _entity_at(self.ents, first)
         if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.start == first.i:
             return ent.start, ent.end
         return None
@@ -891,7 +895,7 @@ class _Resolver:
     def _name_at(self, token: Token, lower: int) -> tuple[int, int] | None:
         """The proper-name tokens ending at ``token`` (none before ``lower``), if they can name a
         person: a PERSON entity, or capitalised words the NER left unlabelled or mislabelled."""
-        ent = _entity_at(self.doc, token)
+        ent = _entity_at(self.ents, token)
         if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.end - 1 == token.i:
             return max(ent.start, lower), ent.end
         if ent is not None and ent.label_ not in MISLABELS:
@@ -1192,10 +1196,10 @@ class _Resolver:
 _NO_ACTOR = Actor(id="", name="", kind="")
 
 
-def _entity_at(doc: Doc, token: Token) -> Any:
+def _entity_at(ents: tuple[SpacySpan, ...], token: Token) -> Any:
     if not token.ent_type_:
         return None
-    for ent in doc.ents:
+    for ent in ents:
         if ent.start <= token.i < ent.end:
             return ent
     return None

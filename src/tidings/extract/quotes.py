@@ -445,6 +445,7 @@ class _Context:
         self.lex = lexicon
         self.refs = refs
         self.text = doc.text
+        self.ents = doc.ents  # built once: ``doc.ents`` makes new Span objects on every read
         self.sent_of = [0] * len(doc)
         self.sents = list(doc.sents)
         for n, sent in enumerate(self.sents):
@@ -1733,7 +1734,7 @@ def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def _named_org(ctx: _Context, lo: int, hi: int, head: Token) -> str | None:
     """The organisation or country an unnamed speaker names ("a Downing Street spokesman")."""
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         if ent.start >= lo and ent.end <= hi and ent.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
             if ent.start <= head.i < ent.end:
                 return None  # the speaker is the organisation itself

@@ -8,6 +8,7 @@ layers live here too, so no other module builds queries.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -357,8 +358,9 @@ class Store:
         for table in FINDING_TABLES.values():
             conn.execute(table.delete().where(table.c.article_id == article.id))
         by_table: dict[str, list[dict[str, Any]]] = {}
+        columns: dict[str, set[str]] = {}  # each table's column names, looked up once per article
         for finding in findings.all():
-            by_table.setdefault(finding.table, []).append(_finding_record(finding))
+            by_table.setdefault(finding.table, []).append(_finding_record(finding, columns))
         for name, rows in by_table.items():
             table = FINDING_TABLES[name]
             # Two rules can produce the same finding id: keep the first, deterministically.
@@ -531,10 +533,14 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
-def _finding_record(finding: Finding) -> dict[str, Any]:
+def _finding_record(finding: Finding, columns: dict[str, set[str]] | None = None) -> dict[str, Any]:
     record = finding.to_record()
-    table = FINDING_TABLES[finding.table]
-    unknown = set(record) - set(table.c.keys())
+    known = columns.get(finding.table) if columns is not None else None
+    if known is None:
+        known = set(FINDING_TABLES[finding.table].c.keys())
+        if columns is not None:
+            columns[finding.table] = known
+    unknown = record.keys() - known
     if unknown:
         raise TidingsError("E106", table=finding.table, columns=", ".join(sorted(unknown)))
     return record
@@ -545,16 +551,23 @@ def _upsert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
     if not rows:
         return
     dialect = conn.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases are not supported
+        raise TidingsError("E103", db=str(conn.engine.url), detail=f"dialect {dialect}")
+    conn.execute(_upsert_statement(dialect, table), rows)
+
+
+@functools.lru_cache(maxsize=256)
+def _upsert_statement(dialect: str, table: sa.Table) -> Any:
+    """The INSERT ... ON CONFLICT DO UPDATE statement for ``table``, built once per table and
+    dialect (building it costs more than executing it for the one-row upserts of each article)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
+    else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    else:  # pragma: no cover - other databases are not supported
-        raise TidingsError("E103", db=str(conn.engine.url), detail=f"dialect {dialect}")
     keys = [c.name for c in table.primary_key.columns]
     stmt = insert(table)
     update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update), rows)
+    return stmt.on_conflict_do_update(index_elements=keys, set_=update)
 
 
 def dumps_record(record: dict[str, Any]) -> str:

@@ -140,46 +140,55 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
     _upsert(conn, actor_role_evidence, [evidence[k] for k in sorted(evidence)])
     touched = {role.role_id: role for role in items}
     e = actor_role_evidence
-    for rid in sorted(touched):
-        role = touched[rid]
-        count, first, last = conn.execute(
-            sa.select(sa.func.count(), sa.func.min(e.c.date), sa.func.max(e.c.date)).where(e.c.role_id == rid)
-        ).one()
-        inline = [
-            {
-                "article_id": row["article_id"],
-                "date": row["date"],
-                "spans": json.loads(row["spans"] or "[]"),
-                "text": row["text"],
-            }
-            for row in conn.execute(
-                sa.select(e)
-                .where(e.c.role_id == rid)
-                .order_by(e.c.date, e.c.article_id)
-                .limit(INLINE_EVIDENCE)
-            ).mappings()
-        ]
-        _upsert(
-            conn,
-            actor_roles,
-            [
-                {
-                    "id": rid,
-                    "actor_id": role.actor_id,
-                    "title": role.title,
-                    "code": role.code,
-                    "country": role.country,
-                    "sectors": json.dumps(list(role.sectors)),
-                    "start": first,
-                    "end": last,
-                    "origin": "learned",
-                    "evidence": json.dumps(inline, ensure_ascii=False),
-                    "count": int(count),
-                }
-            ],
+    rids = sorted(touched)
+    # One statement each for all roles of the article (not three per role): the aggregate
+    # (count, first and last date) and the first INLINE_EVIDENCE rows, ranked as before by
+    # (date, article_id) within the role.
+    aggregates = {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute(
+            sa.select(e.c.role_id, sa.func.count(), sa.func.min(e.c.date), sa.func.max(e.c.date))
+            .where(e.c.role_id.in_(rids))
+            .group_by(e.c.role_id)
         )
-    for actor_id in sorted({r.actor_id for r in touched.values()}):
-        _refresh_roles_json(conn, actor_id)
+    }
+    rank = sa.func.row_number().over(partition_by=e.c.role_id, order_by=(e.c.date, e.c.article_id))
+    ranked = sa.select(e, rank.label("rank")).where(e.c.role_id.in_(rids)).subquery()
+    inline_of: dict[str, list[tuple[int, dict[str, Any]]]] = {rid: [] for rid in rids}
+    for row in conn.execute(sa.select(ranked).where(ranked.c.rank <= INLINE_EVIDENCE)).mappings():
+        inline_of[row["role_id"]].append(
+            (
+                int(row["rank"]),
+                {
+                    "article_id": row["article_id"],
+                    "date": row["date"],
+                    "spans": json.loads(row["spans"] or "[]"),
+                    "text": row["text"],
+                },
+            )
+        )
+    role_rows = []
+    for rid in rids:
+        role = touched[rid]
+        count, first, last = aggregates.get(rid, (0, None, None))
+        inline = [item for _, item in sorted(inline_of[rid], key=lambda ranked_item: ranked_item[0])]
+        role_rows.append(
+            {
+                "id": rid,
+                "actor_id": role.actor_id,
+                "title": role.title,
+                "code": role.code,
+                "country": role.country,
+                "sectors": json.dumps(list(role.sectors)),
+                "start": first,
+                "end": last,
+                "origin": "learned",
+                "evidence": json.dumps(inline, ensure_ascii=False),
+                "count": int(count),
+            }
+        )
+    _upsert(conn, actor_roles, role_rows)
+    _refresh_roles_json_many(conn, sorted({r.actor_id for r in touched.values()}))
     return len(items)
 
 
@@ -209,6 +218,45 @@ def _refresh_roles_json(conn: Connection, actor_id: str) -> None:
         actors.update()
         .where(actors.c.id == actor_id)
         .values(roles=json.dumps(summary, ensure_ascii=False, sort_keys=True))
+    )
+
+
+def _refresh_roles_json_many(conn: Connection, actor_ids: list[str]) -> None:
+    """``_refresh_roles_json`` for several actors: one read and one batched update."""
+    if not actor_ids:
+        return
+    rows_of: dict[str, list[Any]] = {actor_id: [] for actor_id in actor_ids}
+    for r in conn.execute(
+        sa.select(actor_roles)
+        .where(actor_roles.c.actor_id.in_(actor_ids))
+        .order_by(actor_roles.c.actor_id, actor_roles.c.start, actor_roles.c.origin, actor_roles.c.id)
+    ).mappings():
+        rows_of[r["actor_id"]].append(r)
+    updates = [
+        {
+            "target_id": actor_id,
+            "summary": json.dumps(
+                [
+                    {
+                        "title": r["title"],
+                        "code": r["code"],
+                        "country": r["country"],
+                        "start": r["start"],
+                        "end": r["end"],
+                        "origin": r["origin"],
+                        "count": r["count"],
+                    }
+                    for r in rows_of[actor_id]
+                ],
+                ensure_ascii=False,
+                sort_keys=True,
+            ),
+        }
+        for actor_id in actor_ids
+    ]
+    conn.execute(
+        actors.update().where(actors.c.id == sa.bindparam("target_id")).values(roles=sa.bindparam("summary")),
+        updates,
     )
 
 

@@ -131,6 +131,9 @@ def ensure_search_index(engine: Engine) -> bool:
         return not existed
     if dialect == "postgresql":
         with engine.begin() as conn:
+            # Two writers finishing at once would race on CREATE INDEX IF NOT EXISTS (a unique
+            # violation in pg_class); a transaction-level advisory lock serialises them.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('tidings_search_index'))"))
             existed = bool(
                 conn.execute(
                     sa.text(
