@@ -387,17 +387,7 @@ class Store:
             _upsert(own, meta, [row])
 
     def write_rejected(self, items: Iterable[Rejected]) -> int:
-        rows = [
-            {
-                "id": r.id,
-                "source": r.source,
-                "member": r.member,
-                "line": r.line,
-                "code": r.code,
-                "reason": r.reason,
-            }
-            for r in items
-        ]
+        rows = [rejected_record(r) for r in items]
         if rows:
             rows.sort(key=lambda r: r["id"])  # same lock order for concurrent writers
             with self.engine.begin() as conn:
@@ -468,20 +458,8 @@ class Store:
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article record by id, or by unique id prefix (at least 6 characters)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
-            if row is None and len(article_id) >= 6:
-                rows = (
-                    conn.execute(
-                        sa.select(articles)
-                        .where(articles.c.id.startswith(article_id, autoescape=True))
-                        .limit(2)
-                    )
-                    .mappings()
-                    .all()
-                )
-                if len(rows) == 1:
-                    row = rows[0]
-            return dict(row) if row else None
+            row = find_article(conn, article_id)
+        return dict(row) if row is not None else None
 
     def findings_for(self, table: str, article_id: str) -> list[dict[str, Any]]:
         t = FINDING_TABLES[table]
@@ -503,6 +481,32 @@ class Store:
             )
             for row in result.mappings():
                 yield dict(row)
+
+
+def find_article(conn: Connection, article_id: str) -> Any:
+    """The article row with this id, or the only one whose id starts with it (6+ characters)."""
+    row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+    if row is None and len(article_id) >= 6:
+        rows = (
+            conn.execute(
+                sa.select(articles).where(articles.c.id.startswith(article_id, autoescape=True)).limit(2)
+            )
+            .mappings()
+            .all()
+        )
+        row = rows[0] if len(rows) == 1 else None
+    return row
+
+
+def rejected_record(r: Rejected) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "source": r.source,
+        "member": r.member,
+        "line": r.line,
+        "code": r.code,
+        "reason": r.reason,
+    }
 
 
 def exportable_tables() -> list[str]:

@@ -21,7 +21,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tidings.errors import TidingsError
-from tidings.store import actor_mentions, actor_roles, actors, articles, entities, events, quotes
+from tidings.store import (
+    actor_mentions,
+    actor_roles,
+    actors,
+    articles,
+    entities,
+    events,
+    find_article,
+    quotes,
+)
 
 # Page sizes are bounded so one request cannot ask the server for the whole database; exports stream.
 DEFAULT_PAGE_SIZE = 50
@@ -515,18 +524,7 @@ class Reader:
         """One article with its text, by id or by a unique id prefix of at least 6 characters."""
         _check_text("article_id", article_id)
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
-            if row is None and len(article_id) >= 6:
-                rows = (
-                    conn.execute(
-                        sa.select(articles)
-                        .where(articles.c.id.startswith(article_id, autoescape=True))
-                        .limit(2)
-                    )
-                    .mappings()
-                    .all()
-                )
-                row = rows[0] if len(rows) == 1 else None
+            row = find_article(conn, article_id)
             return decode_row(row) if row is not None else None
 
     def article_findings(self, article_id: str) -> dict[str, list[dict[str, Any]]]:

@@ -38,6 +38,7 @@ from tidings.store import (
     article_record,
     articles,
     rejected,
+    rejected_record,
 )
 from tidings.types import Article, Findings, Rejected, Versions, spans_from_json, spans_to_json
 
@@ -151,17 +152,7 @@ class ShardWriter:
         return n
 
     def write_rejected(self, items: Iterable[Rejected]) -> int:
-        rows = [
-            {
-                "id": r.id,
-                "source": r.source,
-                "member": r.member,
-                "line": r.line,
-                "code": r.code,
-                "reason": r.reason,
-            }
-            for r in items
-        ]
+        rows = [rejected_record(r) for r in items]
         self._rejected.extend(rows)
         return len(rows)
 
