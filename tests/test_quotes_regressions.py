@@ -225,3 +225,44 @@ def test_quotes_speaker_span_leaves_out_the_scene(run):
     assert run('"We won," said Amara Okafor, the interior minister.')[0].speaker_text == (
         "Amara Okafor, the interior minister"
     )
+
+
+def test_quotes_short_object_content_of_object_verb(run):
+    text = "The harbour master denied the allegations through his lawyer."
+    q = run(text)[0]
+    assert q.speaker_text == "The harbour master"
+    assert contents(text, q) == ["the allegations"]
+
+
+def test_quotes_asked_to_takes_the_infinitive(run):
+    text = "Mayor Ines Falk asked the council to delay the vote until spring."
+    q = run(text)[0]
+    assert q.speaker_text == "Mayor Ines Falk"
+    assert contents(text, q) == ["to delay the vote until spring"]
+
+
+def test_quotes_that_clause_after_in_a_statement(run):
+    text = (
+        "Tomas Lind, a spokesman for the port authority, said in a statement that the terminal "
+        "would reopen with the police."
+    )
+    q = run(text)[0]
+    assert q.speaker_text == "Tomas Lind, a spokesman for the port authority"
+    assert contents(text, q) == ["that the terminal would reopen with the police"]
+
+
+def test_quotes_inverted_cue_parsed_as_conjunct(run):
+    text = (
+        "In nearby Halden, the old paper mill is hanging on, but it is under intense pressure from "
+        "cheap imports, said the company's chief executive, Marit Dahl."
+    )
+    q = run(text)[0]
+    assert q.speaker_text.startswith("the company's chief executive")
+    assert contents(text, q)[0].startswith("In nearby Halden, the old paper mill is hanging on")
+
+
+def test_quotes_question_close_ends_the_parsers_sentence(run):
+    text = '"Why should the ferry stop now?" Captain Rui Sousa asked, shaking his head.'
+    q = run(text)[0]
+    assert q.speaker_text == "Captain Rui Sousa"
+    assert contents(text, q) == ["Why should the ferry stop now?"]

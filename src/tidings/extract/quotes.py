@@ -49,6 +49,9 @@ MAX_PRE_GAP = 14
 MAX_UNCLOSED_CHARS = 1500
 # Indirect content shorter than this (in tokens) is rarely a reported statement ("he said so").
 MIN_INDIRECT_TOKENS = 3
+# A noun-phrase object content ("denied the charges", "confirmed the arrest") may be this short:
+# PolNeAR train annotates two-word objects of object verbs as content.
+MIN_OBJECT_TOKENS = 2
 # A quotation covering this share of a cue's clause makes the quote direct rather than mixed.
 DIRECT_COVERAGE = 0.8
 
@@ -796,7 +799,16 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if close_tok is None:
         return None
     sent = ctx.sents[ctx.sent_of[close_tok.i]]
-    for i in range(close_tok.i + 1, min(sent.end, close_tok.i + 1 + MAX_POST_GAP)):
+    end = sent.end
+    if (
+        end == close_tok.i + 1
+        and end < len(doc)
+        and doc[close_tok.i - 1].text in {"?", "!"}
+        and ctx.para_of[end] == ctx.para_of[close_tok.i]
+    ):
+        # the parser ends the sentence at a question's close: '"Why now?" she asked.'
+        end = ctx.sents[ctx.sent_of[end]].end
+    for i in range(close_tok.i + 1, min(end, close_tok.i + 1 + MAX_POST_GAP)):
         token = doc[i]
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None  # another quotation starts first
@@ -1247,6 +1259,17 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
             if child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and child.i > cue.i:
                 if not ctx.lex.is_outlet(_phrase(ctx, child)):
                     return [t.i for t in child.subtree] + _object_tail(ctx, cue, child)
+    if (
+        cue.dep_ == "conj"
+        and cue.i > 0
+        and cue.nbor(-1).lower_ == ","
+        and any(c.dep_ in SUBJECT_DEPS and c.i > cue.i for c in cue.children)
+        and cue.head.i < cue.i
+    ):
+        # "The plant is under pressure from imports, said its chief executive." parsed with the
+        # inverted cue as a conjunct of the reported clause
+        own = {t.i for t in cue.subtree}
+        return [t.i for t in cue.head.subtree if t.i not in own and t.i < cue.i]
     if cue.dep_ in {"parataxis", "advcl"} and cue.head.i != cue.i:
         # "The plan is dead, Okafor said." and "The plan, Okafor said, is dead." parsed with the
         # cue hanging off the reported clause
@@ -1263,13 +1286,26 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
 def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
     """A "that" clause the parser made a relative clause of a noun after the cue ("told a news
     conference in the capital *that voters had rewarded the government*"). It cannot be one when
-    the clause has its own subject and its verb already has an object besides "that"."""
+    the clause has its own subject and its verb already has an object besides "that". Also a
+    "that" complement clause the parser hung on a noun after the cue ("said in a statement *that
+    the terminal would reopen*")."""
     for token in cue.subtree:
-        if token.i <= cue.i or token.dep_ != "relcl" or token.i in ctx.quote_of:
+        if token.i <= cue.i or token.dep_ not in {"relcl", "acl"} or token.i in ctx.quote_of:
             continue
         if ctx.sent_of[token.i] != ctx.sent_of[cue.i]:
             break
         first = token.left_edge
+        if (
+            token.dep_ == "acl"
+            and first.lower_ == "that"
+            and first.dep_ == "mark"
+            and token.head.dep_ in {"pobj", "dobj"}
+            and any(c.dep_ in SUBJECT_DEPS for c in token.children)
+        ):
+            # "said in a statement that the team would ...": a complement clause of the noun
+            return list(range(first.i, token.right_edge.i + 1))
+        if token.dep_ != "relcl":
+            continue
         if first.lower_ != "that" or first.dep_ in SUBJECT_DEPS:
             continue
         subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i != first.i]
@@ -1404,7 +1440,8 @@ def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
     body = sorted(i for i in clause if i not in speaker_range and i != cue.i and ctx.para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
     words = [i for i in body if not doc[i].is_punct]
-    if len(words) < MIN_INDIRECT_TOKENS:
+    is_object = any(doc[i].dep_ == "dobj" and doc[i].head.i == cue.i for i in words)
+    if len(words) < (MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS):
         return None
     quoted = [i for i in words if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
     kind = "indirect"
