@@ -99,6 +99,20 @@ def date_from_name(name: str) -> str | None:
         return None
 
 
+def publication_date(
+    found: str | None, found_source: str | None, options: ReadOptions, name: str | None
+) -> tuple[str | None, str | None]:
+    """``(published, date_source)`` in the one order every reader uses: the date the document
+    states (``found``, from ``found_source``), else ``--date``, else a date in the file ``name``.
+    Unknown stays ``(None, None)``: a date is never invented."""
+    if found:
+        return found, found_source
+    if options.date:
+        return options.date, "option"
+    named = date_from_name(name) if name else None
+    return (named, "filename") if named else (None, None)
+
+
 def check_date(value: str | None) -> str | None:
     if value is None:
         return None

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tidings.errors import reason
-from tidings.ingest import Reader, ReadOptions, Unit, date_from_name, register
+from tidings.ingest import Reader, ReadOptions, Unit, publication_date, register
 from tidings.ingest.html import head_text, locate, squeeze_spaces, unit_name, wire_metadata
 from tidings.ingest.text import decode
 from tidings.types import Article, Rejected
@@ -158,11 +158,7 @@ def _article(doc: _Document, unit: Unit, options: ReadOptions, member: str | Non
     if byline:
         byline = re.sub(r"^\s*By\s+", "", byline, flags=re.I)
     publication = doc.value("SN")
-    published, date_source = _date(doc.value("PD")), "file"
-    if published is None and options.date:
-        published, date_source = options.date, "option"
-    if published is None:
-        published, date_source = date_from_name(unit_name(unit)), "filename"
+    published, date_source = publication_date(_date(doc.value("PD")), "file", options, unit_name(unit))
     dateline, agency = wire_metadata(body[0], byline)
     return Article(
         text="\n\n".join(body),

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from tidings.errors import reason
-from tidings.ingest import Reader, ReadOptions, Unit, date_from_name, register
+from tidings.ingest import Reader, ReadOptions, Unit, publication_date, register
 from tidings.ingest.text import binary_reason, decode, normalise
 from tidings.types import Article, Rejected
 
@@ -247,13 +247,10 @@ def article_from_html(
             ),
         )
     page_date = doc.date if doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date) else None
-    chosen_date, chosen_source = (page_date, "file") if page_date else (published, date_source)
-    if chosen_date is None and options.date:
-        chosen_date, chosen_source = options.date, "option"
-    if chosen_date is None:
-        named = date_from_name(PurePosixPath(member or source).name)
-        if named:
-            chosen_date, chosen_source = named, "filename"
+    found, found_source = (page_date, "file") if page_date else (published, date_source)
+    chosen_date, chosen_source = publication_date(
+        found, found_source, options, PurePosixPath(member or source).name
+    )
     clean = clean_byline(doc.author) or clean_byline(byline)
     dateline, agency = wire_metadata(body, clean)
     lang = (

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from tidings.errors import reason
-from tidings.ingest import Reader, ReadOptions, Unit, date_from_name, register
+from tidings.ingest import Reader, ReadOptions, Unit, publication_date, register
 from tidings.ingest.press import find_agency
 from tidings.ingest.text import decode
 from tidings.types import Article, Rejected
@@ -83,13 +83,9 @@ def read(unit: Unit, options: ReadOptions) -> Iterator[Article | Rejected]:
             )
             continue
         fields = {name: _str(record.get(name)) for name in STRING_FIELDS}
-        published = _date(record.get("published") or record.get("date"))
-        date_source = "file" if published else None
-        if published is None and options.date:
-            published, date_source = options.date, "option"
-        if published is None:
-            published = date_from_name(unit.member or unit.source)
-            date_source = "filename" if published else None
+        published, date_source = publication_date(
+            _date(record.get("published") or record.get("date")), "file", options, unit.member or unit.source
+        )
         body = record["text"].replace("\r\n", "\n").replace("\r", "\n")
         yield Article(
             text=body,

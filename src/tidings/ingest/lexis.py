@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 
 from tidings.errors import reason
-from tidings.ingest import Reader, ReadOptions, Unit, date_from_name, register
+from tidings.ingest import Reader, ReadOptions, Unit, publication_date, register
 from tidings.ingest.html import head_text, locate, squeeze_spaces, unit_name, wire_metadata
 from tidings.ingest.text import decode
 from tidings.types import Article, Rejected
@@ -211,12 +211,8 @@ def _article(
         country = _country(m["inside"]) if m else None
         if m and country:
             publication = m["name"]
-    published, date_source = (_date(fields["_date"]), "file") if "_date" in fields else (None, None)
-    if published is None and options.date:
-        published, date_source = options.date, "option"
-    if published is None:
-        published = date_from_name(unit_name(unit))
-        date_source = "filename" if published else None
+    found = _date(fields["_date"]) if "_date" in fields else None
+    published, date_source = publication_date(found, "file", options, unit_name(unit))
     byline = fields.get("BYLINE") or fields.get("AUTHOR")
     if byline:
         byline = re.sub(r"^\s*By\s+", "", byline, flags=re.I)

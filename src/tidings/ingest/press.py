@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tidings.errors import reason
-from tidings.ingest import Reader, ReadOptions, Unit, date_from_name, register
+from tidings.ingest import Reader, ReadOptions, Unit, publication_date, register
 from tidings.ingest.text import binary_reason, decode
 from tidings.types import Article, Rejected
 
@@ -378,11 +378,7 @@ def parse_document(
         )
     text = "\n\n".join(paragraphs)
     dateline, agency = dateline_of(text, byline)
-    if published is None and options.date:
-        published, date_source = options.date, "option"
-    if published is None:
-        published = date_from_name(unit.member or unit.source)
-        date_source = "filename" if published else None
+    published, date_source = publication_date(published, date_source, options, unit.member or unit.source)
     return Article(
         text=text,
         source=unit.source,
