@@ -1073,7 +1073,10 @@ class _Resolver:
                 learned_title = title
             if code:
                 self._learn(actor_id, name, title, code, sectors, s, e, known is not None, conflict)
-        if known is not None and self.kb.roles_as_of(known, day):
+        holds_role = known is not None and bool(self.kb.roles_as_of(known, day))
+        # A curated role held that day wins; a learned title comes next; a known name with no
+        # role that day is still that actor, without a role.
+        if known is not None and (holds_role or learned_code is None):
             code = curated_codes[0] if curated_codes else None
             return _Resolution(
                 actor_id,
@@ -1082,7 +1085,7 @@ class _Resolver:
                 code,
                 self._country_of(code, country),
                 self.kb.sectors_of_code(code),
-                curated_role,
+                curated_role if holds_role else None,
                 "kb-name",
             )
         if learned_code is not None:
@@ -1095,18 +1098,6 @@ class _Resolver:
                 learned_sectors,
                 learned_title,
                 "title",
-            )
-        if known is not None:
-            code = curated_codes[0] if curated_codes else None
-            return _Resolution(
-                actor_id,
-                known.name,
-                "person",
-                code,
-                self._country_of(code, country),
-                self.kb.sectors_of_code(code),
-                None,
-                "kb-name",
             )
         return _Resolution(actor_id, name, "person", None, None, (), None, "ner-person")
 
