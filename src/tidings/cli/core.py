@@ -111,15 +111,14 @@ def ingest(
     _print_summary(summary)
 
 
-class _progress_bar:
+def _progress_bar(enabled: bool) -> _ProgressBar | None:
+    return _ProgressBar() if enabled else None
+
+
+class _ProgressBar:
     """A rich progress bar counting articles written (the total is not known while streaming)."""
 
-    def __new__(cls, enabled: bool) -> _progress_bar | None:  # type: ignore[misc]
-        if not enabled:
-            return None
-        return super().__new__(cls)
-
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self) -> None:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self._progress = Progress(
