@@ -5,7 +5,8 @@ the rest in batches, runs the extractors and writes each batch in one transactio
 re-run with the same inputs continues where it stopped and ends with the same database.
 
 With ``workers > 1`` the parse+extract work runs in a process pool, each worker holding its own
-spaCy pipeline and knowledge; the parent process stays the single writer and writes batches in
+spaCy pipeline and knowledge (inherited from the parent where processes fork, loaded by each worker
+where they spawn); the parent process stays the single writer and writes batches in
 input order, so the output does not depend on the number of workers. At most
 ``IN_FLIGHT_PER_WORKER`` batches per worker are queued, so memory does not grow with corpus size.
 """
@@ -66,10 +67,12 @@ _STATE: dict[str, Any] = {}
 
 def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
     from tidings import nlp
+    from tidings.extract.places import load_gazetteer
     from tidings.knowledge import Knowledge
 
     _STATE["nlp"] = nlp.load(model)
     _STATE["kb"] = Knowledge.load(**knowledge_options)
+    load_gazetteer()  # the places data every event needs: loaded here, not on the first article
     _STATE["key"] = (model, repr(sorted(knowledge_options.items())))
 
 
@@ -228,8 +231,12 @@ class LocalEngine:
         # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
         method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
         ctx = mp.get_context(method)
+        if method == "fork":
+            # Load once here: forked workers inherit the pipeline and knowledge (copy-on-write)
+            # instead of each spending seconds of CPU loading its own, as spaCy's n_process does.
+            _ensure_state(self.model, self.knowledge_options)
         with ctx.Pool(
-            self.workers, initializer=_init_worker, initargs=(self.model, self.knowledge_options)
+            self.workers, initializer=_ensure_state, initargs=(self.model, self.knowledge_options)
         ) as pool:
             queue: deque[Any] = deque()
             for batch in batches:

@@ -338,38 +338,45 @@ class Store:
         items: Iterable[tuple[Article, Findings]],
         versions: Versions | None = None,
     ) -> int:
-        """Store articles with their findings in one transaction; replaces earlier findings."""
-        n = 0
+        """Store articles with their findings in one transaction; replaces earlier findings.
+
+        A batch costs a fixed number of statements (one upsert of the articles, one delete and one
+        multi-row insert per finding table), not a number that grows with its articles.
+        """
         # Sorted by id so concurrent PostgreSQL writers take row locks in the same order.
+        batch = sorted(items, key=lambda item: item[0].id)
+        if not batch:
+            return 0
+        version_json = versions.to_json() if versions else None
+        article_rows = []
+        for article, _ in batch:
+            record = article_record(article)
+            record["versions"] = version_json
+            article_rows.append(record)
+        by_table: dict[str, list[dict[str, Any]]] = {name: [] for name in FINDING_TABLES}
+        columns: dict[str, set[str]] = {}  # each table's column names, looked up once
+        learned: list[Any] = []
+        for _, findings in batch:
+            for finding in findings.all():
+                by_table[finding.table].append(_finding_record(finding, columns))
+            learned.extend(findings.learned_roles)
+        ids = [row["id"] for row in article_rows]
         with self.engine.begin() as conn:
-            for article, findings in sorted(items, key=lambda item: item[0].id):
-                self._write_article(conn, article, findings, versions)
-                n += 1
-            if n:
-                self.set_corpus_steps_pending(True, conn)
-        return n
+            _upsert(conn, articles, article_rows)
+            for name, rows in by_table.items():
+                table = FINDING_TABLES[name]
+                for i in range(0, len(ids), 500):
+                    conn.execute(table.delete().where(table.c.article_id.in_(ids[i : i + 500])))
+                # Two rules can produce the same finding id: keep the first, deterministically.
+                unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
+                if unique:
+                    conn.execute(table.insert(), unique)
+            if learned:
+                from tidings.store.knowledge import write_learned_roles
 
-    def _write_article(
-        self, conn: Connection, article: Article, findings: Findings, versions: Versions | None
-    ) -> None:
-        record = article_record(article)
-        record["versions"] = versions.to_json() if versions else None
-        _upsert(conn, articles, [record])
-        for table in FINDING_TABLES.values():
-            conn.execute(table.delete().where(table.c.article_id == article.id))
-        by_table: dict[str, list[dict[str, Any]]] = {}
-        columns: dict[str, set[str]] = {}  # each table's column names, looked up once per article
-        for finding in findings.all():
-            by_table.setdefault(finding.table, []).append(_finding_record(finding, columns))
-        for name, rows in by_table.items():
-            table = FINDING_TABLES[name]
-            # Two rules can produce the same finding id: keep the first, deterministically.
-            unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
-            conn.execute(table.insert(), unique)
-        if findings.learned_roles:
-            from tidings.store.knowledge import write_learned_roles
-
-            write_learned_roles(conn, findings.learned_roles)
+                write_learned_roles(conn, learned)
+            self.set_corpus_steps_pending(True, conn)
+        return len(batch)
 
     def corpus_steps_pending(self) -> bool:
         """Whether articles were written since the corpus steps (clusters, event keys, search
