@@ -14,6 +14,18 @@ EXAMPLES = ROOT / "examples"
 PG_BASE = os.environ.get("TIDINGS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Data tidings caches (the gazetteer) goes to a folder of this test run, not the user's
+    ~/.cache; the CLI subprocesses the tests start inherit it."""
+    if "TIDINGS_CACHE_DIR" not in os.environ:
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="tidings-test-cache-")
+        os.environ["TIDINGS_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from tidings import nlp as tnlp

@@ -115,3 +115,38 @@ def test_places_country_place_and_describe() -> None:
     entry = describe_place("Nairobi", "KEN", -1.28, 36.82)
     assert entry is not None and entry.kind == "city" and entry.geonameid
     assert describe_place("Nowhere-on-Sea", None) is None
+
+
+def test_gazetteer_cache_round_trip(tmp_path, monkeypatch):
+    from tidings.extract import places
+
+    monkeypatch.setenv(places.CACHE_ENV_VAR, str(tmp_path))
+    built = places.load_gazetteer.__wrapped__()  # bypass the per-process lru_cache
+    files = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(files) == 1
+    cached = places.load_gazetteer.__wrapped__()
+    assert cached is not built  # read back from the file, not the same object
+    assert cached == built
+    assert cached.lookup("nairobi")[0].iso3 == "KEN"
+
+
+def test_gazetteer_cache_damaged_file_is_rebuilt(tmp_path, monkeypatch):
+    from tidings.extract import places
+
+    monkeypatch.setenv(places.CACHE_ENV_VAR, str(tmp_path))
+    places.load_gazetteer.__wrapped__()
+    (cache_file,) = tmp_path.glob("gazetteer-*.pickle")
+    cache_file.write_bytes(b"not a pickle")
+    gaz = places.load_gazetteer.__wrapped__()
+    assert gaz.lookup("nairobi")[0].iso3 == "KEN"
+    assert cache_file.read_bytes() != b"not a pickle"  # replaced by a good build
+
+
+def test_gazetteer_cache_off(tmp_path, monkeypatch):
+    from tidings.extract import places
+
+    monkeypatch.setenv(places.CACHE_ENV_VAR, "none")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert places.cache_dir() is None
+    assert places.load_gazetteer.__wrapped__().lookup("nairobi")[0].iso3 == "KEN"
+    assert not list(tmp_path.rglob("*.pickle"))

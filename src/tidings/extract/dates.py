@@ -33,6 +33,7 @@ machine's date).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -372,8 +373,11 @@ class _Found:
     match: re.Match[str]
 
 
-def _find(text: str) -> list[_Found]:
-    """Non-overlapping date expressions, leftmost-longest, in text order."""
+@functools.lru_cache(maxsize=512)
+def _find(text: str) -> tuple[_Found, ...]:
+    """Non-overlapping date expressions, leftmost-longest, in text order.
+
+    Cached by text: the coder asks once per event, and a sentence often holds several events."""
     found: list[_Found] = []
     for rule, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -387,7 +391,7 @@ def _find(text: str) -> list[_Found]:
         if any(f.start < c.end and c.start < f.end for c in chosen):
             continue
         chosen.append(f)
-    return chosen
+    return tuple(chosen)
 
 
 def _dateref(found: _Found, text: str, published: str | None, future: bool, offset: int = 0) -> DateRef:
