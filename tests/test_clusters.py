@@ -95,3 +95,37 @@ def test_clusters_assign_clusters_writes_the_store(tmp_path: Path) -> None:
     doha_ids = sorted(by_name[f"doha-talks__{v}"] for v in ("courier", "herald", "tagesbote", "times"))
     assert {rows[f"doha-talks__{v}"] for v in ("courier", "herald", "tagesbote", "times")} == {doha_ids[0]}
     assert rows["accra-rates__herald"] == by_name["accra-rates__herald"]
+
+
+def test_assign_clusters_is_incremental_and_equals_clustering_everything(tmp_path: Path) -> None:
+    from tidings.types import Findings
+
+    items = texts()
+    articles = [Article(text=t, source=f"{name}.txt", format="press", title=name) for name, t in items]
+    first, second = articles[::2], articles[1::2]
+    with Store.open(str(tmp_path / "inc.db")) as store:
+        store.write((a, Findings(article_id=a.id)) for a in first)
+        one = assign_clusters(store)
+        store.write((a, Findings(article_id=a.id)) for a in second)
+        two = assign_clusters(store)
+        three = assign_clusters(store)  # nothing new: nothing hashed, nothing rewritten
+        stored = {r["id"]: r["cluster"] for r in store.rows("articles")}
+    assert one["signatures_computed"] == len(first)
+    assert two["signatures_computed"] == len(second)
+    assert three["signatures_computed"] == 0 and three["clusters_changed"] == 0
+    assert stored == cluster_articles((a.id, a.text) for a in articles)
+    assert two["multi_article_clusters"] == 9 and two["clusters"] == 13
+
+
+def test_assign_clusters_recomputes_signatures_of_another_method(tmp_path: Path, monkeypatch) -> None:
+    from tidings.corpus import clusters as module
+    from tidings.types import Findings
+
+    articles = [Article(text=t, source=f"{name}.txt", format="press", title=name) for name, t in texts()]
+    with Store.open(str(tmp_path / "m.db")) as store:
+        store.write((a, Findings(article_id=a.id)) for a in articles)
+        assert assign_clusters(store)["signatures_computed"] == len(articles)
+        monkeypatch.setattr(module, "METHOD", module.METHOD + "-changed")
+        again = assign_clusters(store)
+    assert again["signatures_computed"] == len(articles)
+    assert again["clusters"] == 13

@@ -9,7 +9,8 @@ copy: a reprint that keeps the first three of seven paragraphs shares little of 
 (union-find); a cluster's id is the smallest article id in it, so it is stable across runs and
 independent of input order. An article with no copy is a cluster of one (its own id).
 
-``assign_clusters(store)`` runs this over a database and stores ``articles.cluster``; per-cluster
+``assign_clusters(store)`` runs this over a database and stores ``articles.cluster`` (signatures are
+kept in ``article_signatures``, so each text is hashed once, not after every ingest); per-cluster
 counts then give GDELT's NumArticles/NumSources semantics. ``python -m tidings.corpus.clusters
 --eval DIR`` reports pairwise precision/recall on a folder of labelled texts (see
 tests/fixtures/clusters/README.md).
@@ -74,6 +75,11 @@ class _Signature:
     exact: str  # hash of the word sequence, for short texts
 
 
+# Names the shingling and MinHash settings a stored signature was made with; a stored signature
+# with another method is recomputed.
+METHOD = f"shingles{SHINGLE_WORDS}/minhash{NUM_PERM}/seed{SEED}"
+
+
 def _signature(article_id: str, text: str) -> _Signature:
     from datasketch import MinHash
 
@@ -83,6 +89,31 @@ def _signature(article_id: str, text: str) -> _Signature:
         minhash.update_batch(sorted(grams))
     exact = hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
     return _Signature(article_id, len(grams), minhash, exact)
+
+
+def _signature_row(sig: _Signature) -> dict[str, Any]:
+    """A signature as the store keeps it: the MinHash values as bytes, with their scheme."""
+    values = sig.minhash.hashvalues
+    return {
+        "article_id": sig.article_id,
+        "method": f"{METHOD}/{sig.minhash.scheme}/{values.dtype.str}",
+        "size": sig.size,
+        "exact": sig.exact,
+        "minhash": values.tobytes(),
+    }
+
+
+def _stored_method() -> str:
+    return _signature_row(_signature("", ""))["method"]
+
+
+def _signature_from_row(article_id: str, size: int, exact: str, minhash: bytes, method: str) -> _Signature:
+    import numpy as np
+    from datasketch import LeanMinHash
+
+    _, scheme, dtype = method.rsplit("/", 2)
+    values = np.frombuffer(minhash, dtype=np.dtype(dtype))
+    return _Signature(article_id, size, LeanMinHash(seed=SEED, hashvalues=values, scheme=scheme), exact)
 
 
 def containment(a: _Signature, b: _Signature) -> float:
@@ -120,14 +151,18 @@ def cluster_articles(items: Iterable[tuple[str, str]]) -> dict[str, str]:
     ``items`` are ``(article_id, text)`` pairs. Deterministic: the result does not depend on the
     order of ``items``.
     """
+    return _cluster(_signature(i, t) for i, t in items)
+
+
+def _cluster(signatures: Iterable[_Signature]) -> dict[str, str]:
     from datasketch import MinHashLSH
 
-    signatures = sorted((_signature(i, t) for i, t in items), key=lambda s: s.article_id)
-    groups = _UnionFind(s.article_id for s in signatures)
+    ordered = sorted(signatures, key=lambda s: s.article_id)
+    groups = _UnionFind(s.article_id for s in ordered)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     by_id: dict[str, _Signature] = {}
     by_exact: dict[str, str] = {}
-    for sig in signatures:
+    for sig in ordered:
         if sig.article_id in by_id:
             continue  # the same id twice: one article
         by_id[sig.article_id] = sig
@@ -148,11 +183,22 @@ def cluster_articles(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 def assign_clusters(store: Any) -> dict[str, int]:
     """Cluster every stored article and write ``articles.cluster``; returns counts for a summary.
 
-    ``store`` is a ``tidings.store.Store``: articles are read with ``store.rows("articles")`` and
-    clusters written with ``store.set_clusters``.
+    ``store`` is a ``tidings.store.Store``. Signatures are computed only for articles that have
+    none yet (``article_signatures``), so the text of an article is read and hashed once, not after
+    every ingest; clustering then runs over the stored signatures, and only articles whose
+    cluster changed are written. The result is the same as ``cluster_articles`` over all texts.
     """
-    assignments = cluster_articles((row["id"], row["text"]) for row in store.rows("articles"))
-    store.set_clusters(assignments)
+    method = _stored_method()
+    computed = 0
+    missing = store.ids_without_signature(method)
+    for i in range(0, len(missing), 500):
+        part = store.texts(missing[i : i + 500])
+        store.write_signatures([_signature_row(_signature(a, text)) for a, text in part])
+        computed += len(part)
+    assignments = _cluster(
+        _signature_from_row(*row, method=method) for row in store.signatures(method)
+    )
+    changed = store.set_clusters(assignments)
     sizes: dict[str, int] = {}
     for cluster in assignments.values():
         sizes[cluster] = sizes.get(cluster, 0) + 1
@@ -161,6 +207,8 @@ def assign_clusters(store: Any) -> dict[str, int]:
         "clusters": len(sizes),
         "multi_article_clusters": sum(1 for n in sizes.values() if n > 1),
         "articles_in_multi_article_clusters": sum(n for n in sizes.values() if n > 1),
+        "signatures_computed": computed,
+        "clusters_changed": changed,
     }
 
 

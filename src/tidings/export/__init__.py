@@ -93,7 +93,7 @@ def formats() -> list[str]:
 
 
 def table_rows(store: Store, table: str) -> Rows:
-    if table not in metadata.tables or table == "meta":
+    if table not in exportable_tables():
         raise TidingsError("E105", table=table, tables=", ".join(exportable_tables()))
     t = metadata.tables[table]
     order = ORDER.get(table) or (("article_id", "sentence", "id") if "sentence" in t.c else ("id",))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from tidings.errors import TidingsError
 from tidings.types import Article, Finding, Findings, Rejected, Versions
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: article_signatures (added as a new table, no migration step)
 
 metadata = sa.MetaData()
 
@@ -241,6 +241,18 @@ events = sa.Table(
     sa.Index("ix_events_date", "date"),
 )
 
+# Near-duplicate signatures (tidings.corpus.clusters): computed once per article, so clustering
+# after an ingest reads these ~1 KB rows instead of re-reading and re-hashing every text.
+article_signatures = sa.Table(
+    "article_signatures",
+    metadata,
+    sa.Column("article_id", T, primary_key=True),
+    sa.Column("method", T, nullable=False),  # shingling and MinHash settings; others are recomputed
+    sa.Column("size", sa.Integer, nullable=False),  # number of distinct shingles
+    sa.Column("exact", T, nullable=False),  # hash of the word sequence
+    sa.Column("minhash", sa.LargeBinary, nullable=False),
+)
+
 FINDING_TABLES: dict[str, sa.Table] = {
     "entities": entities,
     "actor_mentions": actor_mentions,
@@ -401,10 +413,59 @@ class Store:
                 _upsert(conn, rejected, rows)
         return len(rows)
 
-    def set_clusters(self, assignments: dict[str, str]) -> None:
+    def set_clusters(self, assignments: dict[str, str]) -> int:
+        """Write ``articles.cluster``; only rows whose cluster changes are updated. Returns how many."""
         with self.engine.begin() as conn:
-            for article_id, cluster in assignments.items():
-                conn.execute(articles.update().where(articles.c.id == article_id).values(cluster=cluster))
+            current = {row[0]: row[1] for row in conn.execute(sa.select(articles.c.id, articles.c.cluster))}
+            changed = [
+                {"key": article_id, "cluster": cluster}
+                for article_id, cluster in sorted(assignments.items())
+                if article_id in current and current[article_id] != cluster
+            ]
+            if changed:
+                stmt = (
+                    articles.update()
+                    .where(articles.c.id == sa.bindparam("key"))
+                    .values(cluster=sa.bindparam("cluster"))
+                )
+                conn.execute(stmt, changed)
+        return len(changed)
+
+    def ids_without_signature(self, method: str) -> list[str]:
+        """Ids of articles with no near-duplicate signature made by ``method``, sorted."""
+        s = article_signatures
+        query = (
+            sa.select(articles.c.id)
+            .select_from(articles.outerjoin(s, s.c.article_id == articles.c.id))
+            .where(sa.or_(s.c.article_id.is_(None), s.c.method != method))
+            .order_by(articles.c.id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def texts(self, ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(id, text) of these articles, in id order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles.c.id, articles.c.text).where(articles.c.id.in_(list(ids))))
+            return sorted((row[0], row[1]) for row in rows)
+
+    def write_signatures(self, rows: list[dict[str, Any]]) -> None:
+        """Store near-duplicate signatures (keys: article_id, method, size, exact, minhash)."""
+        if rows:
+            with self.engine.begin() as conn:
+                _upsert(conn, article_signatures, sorted(rows, key=lambda r: r["article_id"]))
+
+    def signatures(self, method: str) -> Iterator[tuple[str, int, str, bytes]]:
+        """(article_id, size, exact, minhash) of every stored signature made by ``method``, by id."""
+        s = article_signatures
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+                sa.select(s.c.article_id, s.c.size, s.c.exact, s.c.minhash)
+                .where(s.c.method == method)
+                .order_by(s.c.article_id)
+            )
+            for row in result:
+                yield row[0], int(row[1]), row[2], bytes(row[3])
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -516,8 +577,11 @@ def rejected_record(r: Rejected) -> dict[str, Any]:
     }
 
 
+INTERNAL_TABLES = frozenset({"meta", "article_signatures"})  # bookkeeping, not data users export
+
+
 def exportable_tables() -> list[str]:
-    return [name for name in metadata.tables if name != "meta"]
+    return [name for name in metadata.tables if name not in INTERNAL_TABLES]
 
 
 def article_record(article: Article) -> dict[str, Any]:
