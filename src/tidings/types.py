@@ -178,7 +178,7 @@ class Finding:
         return record
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
     """A dataclass's field names, looked up once per class (``fields()`` is slow per record)."""
     return tuple(f.name for f in fields(cls))

@@ -106,6 +106,13 @@ HONORIFICS = frozenset(
         "lady",
     }
 )
+# Lower-case words of other languages that join the parts of a name ("Médecins *Sans* Frontières",
+# "Reporters *Sans* Frontières", "Vincent *van* Gogh"): a name never starts with one, so the NER
+# starting an entity there has cut the capitalised word before it off.
+NAME_PARTICLES = frozenset(
+    {"sans", "sin", "sem", "senza", "ohne", "de", "del", "della", "di", "du", "des", "da", "dos", "von"}
+    | {"van", "der", "den", "la", "le", "al", "el", "bin", "ibn"}
+)
 QUOTE_CHARS = frozenset("\"“”«»„‚‘’'")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ORG_LABELS = frozenset({"ORG", "FAC"})
@@ -203,7 +210,7 @@ def resolve_references(doc: Doc) -> References:
             drafts[index].name_tokens = tokens
             drafts[index].name = doc[start:end].text
         claim(index, start, end)
-        _learn_from_context(doc, drafts[index], ent.start, ent.end)
+        _learn_from_context(doc, drafts[index], _whole_name_start(doc, ent.start, ent.end), ent.end)
 
     # 1b. Names the NER missed, when the grammar marks a person: an honorific before them or a
     # common-noun appositive after them ("Ana Ruiz, the foreign minister of Chile,").
@@ -256,7 +263,7 @@ def resolve_references(doc: Doc) -> References:
             kind = "group"
         else:
             continue
-        start, end = ent.start, ent.end
+        start, end = _whole_name_start(doc, ent.start, ent.end), ent.end
         while start < end and doc[start].lower_ in {"the", "a", "an"}:
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
@@ -329,10 +336,26 @@ def resolve_references(doc: Doc) -> References:
 # ---- names -----------------------------------------------------------------------------------
 
 
+def _whole_name_start(doc: Doc, start: int, end: int) -> int:
+    """Where a name really starts when the NER began it at a joining particle ("Sans Frontières"
+    in "Reporters Sans Frontières"): the capitalised word before the particle that belongs to the
+    same noun phrase is part of the name, so the name is not split."""
+    while (
+        start > 0
+        and doc[start].lower_ in NAME_PARTICLES
+        and doc[start - 1].text[:1].isupper()
+        and doc[start - 1].is_alpha
+        and doc[start - 1].lower_ not in HONORIFICS
+        and start <= doc[start - 1].head.i < end
+    ):
+        start -= 1
+    return start
+
+
 def _name_tokens(ent: Span) -> tuple[int, int, list[str]]:
     """The name proper of a PERSON entity: no honorific, possessive or trailing punctuation."""
-    start, end = ent.start, ent.end
     doc = ent.doc
+    start, end = _whole_name_start(doc, ent.start, ent.end), ent.end
     while start < end and (doc[start].lower_ in HONORIFICS or doc[start].lower_ in {"the"}):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):

@@ -62,6 +62,7 @@ CONFIDENCE = {
     "indirect": 0.85,
     "according-to": 0.8,
     "unresolved-pronoun": 0.6,
+    "passive": 0.7,
 }
 
 # ---- quote marks ------------------------------------------------------------------------------
@@ -81,6 +82,10 @@ IT_WINDOW = 2
 NOT_SPEECH_ACTS = frozenset({"belief", "perception"})
 # Conjunctions that open a writer's contrast after a reported clause (", while ...", ", though ...").
 CONTRAST_MARKS = frozenset({"while", "though", "although", "whereas"})
+# Relative pronouns of a non-restrictive clause that closes a content after a comma (", which ...",
+# ", whose ..."): the writer's addition. Not "where": PolNeAR annotators keep those more often
+# than not (dev and train disagree).
+TRAILING_RELATIVES = frozenset({"which", "who", "whom", "whose"})
 # Prepositions whose phrase after an object content is part of it, not the speaking's setting.
 OBJECT_PREPS = frozenset({"of", "for", "about", "against", "in", "on", "over", "with"})
 # A quoted programme or publication title after "CNN's" / "on": at most this many words, all
@@ -109,6 +114,11 @@ CLOSE_ONLY = frozenset("”’›")
 OPEN_CONTEXT = frozenset(" \t\n([{—–-/:;,")
 CLOSE_CONTEXT = frozenset(" \t\n)]}.,;:!?—–-…")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Adjectives whose subject does what their to-infinitive says ("voters are more *likely* to say
+# ...", "she was *quick* to deny ..."); not "it is too early to tell".
+SPEAKING_ADJECTIVES = frozenset(
+    {"likely", "unlikely", "quick", "eager", "willing", "unwilling", "reluctant", "keen", "ready", "careful"}
+)
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 # How the rest of a reported clause may hang on the cue itself in spaCy's parse.
 CONTINUATION_DEPS = frozenset({"advcl"})
@@ -118,6 +128,12 @@ CUE_MODIFIER_DEPS = frozenset(
 )
 CONTENT_DEPS = frozenset({"ccomp", "parataxis"})
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "you", "it"})
+# Conjunctions that open the scene of a speaking ("when asked about it", "after hearing the
+# verdict"): never part of a speaker's noun phrase, even where the parser hangs them on it.
+TIME_SUBORDINATORS = frozenset({"when", "while", "after", "before", "once", "until", "whenever"})
+# Words that stand for a whole statement right after a cue ("said so", "said no", "said the
+# same", "said as much"): the content, short as it is (PolNeAR annotates them).
+PRO_FORM_CONTENTS = frozenset({"so", "yes", "no", "same", "much"})
 
 
 # ---- records ----------------------------------------------------------------------------------
@@ -155,6 +171,7 @@ class CueEntry:
     infinitive: bool = False  # a "to ..." complement is the content ("vowed to cut taxes")
     object: bool = False  # a noun-phrase object is the content ("denied any involvement")
     particle: str | None = None  # the verb is a cue only with this particle ("pointed out")
+    topic: tuple[str, ...] = ()  # prepositions whose object is what was said ("commented on")
 
 
 @dataclass(frozen=True)
@@ -234,6 +251,7 @@ def load_cues(path: str | Path | None = None, types: Iterable[str] | None = None
             infinitive=bool(spec.get("infinitive", False)),
             object=bool(spec.get("object", False)),
             particle=spec.get("particle"),
+            topic=tuple(str(w).lower() for w in spec.get("topic") or ()),
         )
     phrases = tuple(
         PhraseCue(
@@ -480,6 +498,11 @@ class _Context:
                     self.mark_tokens.add(t.i)
         self.speech_quotation = [self._is_speech_like(qi) for qi in range(len(self.quotations))]
 
+    def in_speech(self, i: int) -> bool:
+        """Whether token ``i`` is inside a quotation of speech (not a title, label or nickname)."""
+        qi = self.quote_of.get(i)
+        return qi is not None and self.speech_quotation[qi]
+
     def token_at(self, char: int) -> Token | None:
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
@@ -534,6 +557,14 @@ class _Context:
         for root in roots:
             head = root.head
             if head.lemma_.lower() in self.lex.title_nouns and head.pos_ == "NOUN":
+                return False
+            # A quotation modifying the noun right after it is a label: the “Never Again” campaign.
+            if (
+                root.dep_ in {"compound", "amod", "nmod"}
+                and head.pos_ in {"NOUN", "PROPN"}
+                and head.i > last.i
+                and all(k in self.mark_tokens for k in range(last.i + 1, head.i))
+            ):
                 return False
             if head.lemma_.lower() in self.lex.nickname_verbs and root.dep_ in {
                 "oprd",
@@ -683,6 +714,9 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
             recovered = _subject_left_of(ctx, verb)
             if recovered is not None:
                 return recovered
+        if node.dep_ == "acomp" and node.lemma_.lower() in SPEAKING_ADJECTIVES and node.i != verb.i:
+            node = node.head  # "voters are more likely to say ...", "she was quick to say ..."
+            continue
         if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
             if node.dep_ == "advcl" and node.tag_ not in {"VBG", "VBN"}:
                 return None
@@ -746,7 +780,7 @@ def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
     tokens = [
         i
         for i in range(start, end)
-        if i not in ctx.quote_of and i not in stop and "\n" not in ctx.doc[i].text
+        if not ctx.in_speech(i) and i not in stop and "\n" not in ctx.doc[i].text
     ]
     # keep the contiguous run around the head
     lo = hi = head.i
@@ -779,6 +813,7 @@ def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]
             child.dep_ == "advcl"
             or (child.dep_ == "acl" and child.tag_ in {"VBG", "VBN"} and comma_led)
             or (child.dep_ == "prep" and any(g.ent_type_ in {"DATE", "TIME"} for g in child.children))
+            or (child.dep_ in {"relcl", "acl"} and child.left_edge.lower_ in TIME_SUBORDINATORS)
         ):
             hi = min(hi, child.left_edge.i)
             break
@@ -1031,6 +1066,10 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     rest = [i for i in between if not (ctx.doc[i].is_punct or ctx.doc[i].is_space)]
     if any(ctx.is_cue(ctx.doc[i]) for i in rest):
         return False
+    if previous.kind != "direct" and any(_subjectless_participle(ctx.doc[i]) for i in rest):
+        # 'telling CNN it was a "fake" and questioning how it had "got away with it"': the
+        # speaker's next act, not more of the report
+        return False
     if len(rest) <= MAX_PRE_GAP:
         return True
     # a long tail of the attribution sentence ("X said during the interview in Macau, ahead of
@@ -1039,6 +1078,15 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
         return False
     cue = ctx.doc[previous.cue[-1]]
     return all(ctx.sent_of[i] == ctx.sent_of[cue.i] and _descends_from(ctx.doc[i], cue) for i in rest)
+
+
+def _subjectless_participle(token: Token) -> bool:
+    """A verb in -ing with no subject or auxiliary of its own ("*questioning* how ...")."""
+    return (
+        token.pos_ == "VERB"
+        and token.tag_ == "VBG"
+        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "aux" for c in token.children)
+    )
 
 
 def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
@@ -1278,6 +1326,8 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
         if cue.dep_ == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
             if marks or head.i > cue.i:
                 return None
+        if marks == {"as"} and any(c.dep_ in {"xcomp", "ccomp", "dobj"} for c in cue.children):
+            return None  # "as the movement continues to grow, ...": the verb has its own complement
         own = {t.i for t in cue.subtree}
         return [t.i for t in head.subtree if t.i not in own]
     return None
@@ -1296,9 +1346,9 @@ def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
             break
         first = token.left_edge
         if (
-            token.dep_ == "acl"
-            and first.lower_ == "that"
-            and first.dep_ == "mark"
+            first.lower_ == "that"
+            and first.dep_ == "mark"  # a relative "that" is a pronoun, never a marker
+            and token.dep_ in {"acl", "relcl"}
             and token.head.dep_ in {"pobj", "dobj"}
             and any(c.dep_ in SUBJECT_DEPS for c in token.children)
         ):
@@ -1424,30 +1474,61 @@ def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
 
 
 def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
+    if _is_passive(cue):
+        return _passive_report(ctx, cue, entry)
     clause = _content_clause(ctx, cue, entry)
+    topic = None
+    min_words = None
     if not clause:
-        return None
-    doc = ctx.doc
+        topic = _topic(ctx, cue, entry)
+        if topic is not None:
+            clause, min_words = _topic_words(topic), MIN_OBJECT_TOKENS
+        else:
+            clause, min_words = _pro_form(ctx, cue), 1
+        if not clause:
+            return None
     subject = _subject(ctx, cue)
     if subject is None and cue.dep_ in {"parataxis", "ccomp"}:
         subject = _inverted_subject(ctx, cue)
     if subject is None:
         return None
-    speaker_range = set(range(*_np_span(ctx, subject, {cue.i})))
+    draft = _clause_draft(ctx, cue, entry, subject, clause, min_words)
+    if draft is not None and topic is not None:
+        draft.cue = sorted({*draft.cue, topic.i})
+    return draft
+
+
+def _clause_draft(
+    ctx: _Context,
+    cue: Token,
+    entry: CueEntry,
+    subject: Token | None,
+    clause: list[int],
+    min_words: int | None = None,
+) -> _Draft | None:
+    """The quote of a cue whose reported words are ``clause``, when they are at least
+    ``min_words`` words (default: ``MIN_OBJECT_TOKENS`` for an object, else
+    ``MIN_INDIRECT_TOKENS``). ``subject`` is None for a report that names no speaker ("it was
+    announced that ...")."""
+    doc = ctx.doc
+    speaker_range = set(range(*_np_span(ctx, subject, {cue.i}))) if subject is not None else set()
     paragraphs = {ctx.para_of[cue.i], ctx.para_of[clause[0]] if clause[0] > cue.i else ctx.para_of[cue.i]}
     if ctx.para_of[clause[0]] - ctx.para_of[cue.i] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
         paragraphs = {ctx.para_of[cue.i]}
     body = sorted(i for i in clause if i not in speaker_range and i != cue.i and ctx.para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
     words = [i for i in body if not doc[i].is_punct]
-    is_object = any(doc[i].dep_ == "dobj" and doc[i].head.i == cue.i for i in words)
-    if len(words) < (MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS):
+    if min_words is None:
+        is_object = any(doc[i].dep_ == "dobj" and doc[i].head.i == cue.i for i in words)
+        min_words = MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS
+    if len(words) < min_words:
         return None
     quoted = [i for i in words if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
     kind = "indirect"
     if quoted:
         kind = "direct" if len(quoted) >= DIRECT_COVERAGE * len(words) else "mixed"
     if kind == "mixed":
+        body = _rest_of_quotation(ctx, body)
         # a quotation closing right after the clause belongs to it: 'needed to "act now".'
         while (
             body[-1] + 1 < len(doc)
@@ -1460,13 +1541,126 @@ def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
         ranges = [
             seg for qi in sorted({ctx.quote_of[i] for i in quoted}) for seg in ctx.quotations[qi].segments
         ]
-    draft = _draft_for(
-        ctx, cue, entry, subject, kind, f"{kind}/clause" if kind != "direct" else "direct/clause"
-    )
+    rule = f"{kind}/clause" if kind != "direct" else "direct/clause"
+    if subject is not None:
+        draft = _draft_for(ctx, cue, entry, subject, kind, rule)
+    else:
+        medium, addressee = _medium_and_addressee(ctx, cue, entry)
+        draft = _Draft(kind, rule, 0.0, _cue_tokens(cue), None, None, [], medium=medium, addressee=addressee)
     draft.confidence = CONFIDENCE["indirect"] if kind != "direct" else draft.confidence
+    if subject is None:
+        draft.confidence = CONFIDENCE["passive"]
     draft.content = ranges
     draft.marks = [m for qi in {ctx.quote_of[i] for i in quoted} for m in ctx.quotations[qi].marks]
     return draft
+
+
+def _topic(ctx: _Context, cue: Token, entry: CueEntry) -> Token | None:
+    """The preposition after a cue whose object is what was said ("commented *on* the verdict",
+    "complained *about* the noise"; the lexicon's ``topic``), never the medium or a time."""
+    if not entry.topic:
+        return None
+    for child in cue.rights:
+        if child.dep_ != "prep" or child.lower_ not in entry.topic:
+            continue
+        objects = [g for g in child.children if g.dep_ == "pobj"]
+        if not objects or objects[0].i in ctx.quote_of or ctx.sent_of[objects[0].i] != ctx.sent_of[cue.i]:
+            continue
+        obj = objects[0]
+        if obj.ent_type_ in {"DATE", "TIME"} or obj.lemma_.lower() in ctx.lex.media:
+            continue
+        if ctx.lex.is_outlet(_phrase(ctx, obj)):
+            continue
+        return child
+    return None
+
+
+def _pro_form(ctx: _Context, cue: Token) -> list[int]:
+    """A word standing for what was said, right after the cue: "said so", "said yes", "said no",
+    "said the same (of Ortiz)", "said as much" (PRO_FORM_CONTENTS)."""
+    k = cue.i + 1
+    if k >= len(ctx.doc) or k in ctx.quote_of:
+        return []
+    own = [cue.i] + [t.i for c in cue.lefts if c.dep_ in SUBJECT_DEPS | {"aux", "neg"} for t in c.subtree]
+    before = min(own) - 1
+    while before >= 0 and ctx.doc[before].is_space:
+        before -= 1
+    if before in ctx.mark_tokens:
+        return []  # '"..." ⏎ Okafor said so.': the quotation before is what was said
+    token = ctx.doc[k]
+    if token.lower_ in {"the", "as"} and k + 1 < len(ctx.doc):
+        token = ctx.doc[k + 1]  # "the same", "as much"
+    if token.lower_ not in PRO_FORM_CONTENTS or token.head.i != cue.i:
+        return []
+    if (token.lower_ == "much") != (ctx.doc[k].lower_ == "as") or (
+        token.lower_ == "same" and ctx.doc[k].lower_ != "the"
+    ):
+        return []
+    if token.lower_ == "same":
+        return [t.i for t in token.subtree if t.i >= k]
+    return list(range(k, token.i + 1))
+
+
+def _topic_words(prep: Token) -> list[int]:
+    return [t.i for obj in prep.children if obj.dep_ == "pobj" for t in obj.subtree]
+
+
+def _is_passive(cue: Token) -> bool:
+    """A passive report ("it was announced that ...", "was told by X that ...") or a subjectless
+    past participle opening a clause ("Asked whether ..., the mayor said"): the grammatical
+    subject, if any, is the audience or the thing said, never the speaker."""
+    if any(c.dep_ == "auxpass" for c in cue.children):
+        # "was quoted as saying": the speaking verb carries the report
+        return not any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
+    return (
+        cue.tag_ == "VBN"
+        and cue.dep_ == "advcl"
+        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ in {"aux", "auxpass"} for c in cue.children)
+    )
+
+
+def _passive_report(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
+    """A passive report: the speaker is the agent ("was first reported *by the Gazette*") or
+    unnamed; the content is the reported clause, the topic ("was asked *about* the deal") or, for
+    object cues, the passive subject ("*The merger* was announced on Monday")."""
+    agents = [g for c in cue.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    speaker = agents[0] if agents and agents[0].i not in ctx.quote_of else None
+    subjects = [c for c in cue.children if c.dep_ == "nsubjpass" and c.i not in ctx.quote_of]
+    clause = _content_clause(ctx, cue, entry) if cue.dep_ not in {"parataxis", "advcl"} else None
+    if cue.dep_ == "advcl" and not clause:
+        clause = [t.i for c in cue.children if c.dep_ in {"ccomp", "xcomp"} for t in c.subtree] or None
+    min_words = None
+    topic = None if clause else _topic(ctx, cue, entry)
+    if topic is not None:
+        clause, min_words = _topic_words(topic), MIN_OBJECT_TOKENS
+    elif not clause and entry.object and subjects:
+        subject = subjects[0]
+        if subject.pos_ not in {"NOUN", "PROPN"} or subject.ent_type_ in {"PERSON", "NORP"}:
+            return None  # people and peoples are not what was said
+        clause, min_words = [t.i for t in subject.subtree], MIN_OBJECT_TOKENS
+        subjects = []
+    if not clause:
+        return None
+    draft = _clause_draft(ctx, cue, entry, speaker, clause, min_words)
+    if draft is None:
+        return None
+    extra = [c.i for c in cue.children if c.dep_ == "agent"] + ([topic.i] if topic is not None else [])
+    draft.cue = sorted({*draft.cue, *extra})
+    if subjects and entry.addressee == "object" and subjects[0].lower_ != "it":
+        draft.addressee = _phrase(ctx, subjects[0])
+    return draft
+
+
+def _rest_of_quotation(ctx: _Context, body: list[int]) -> list[int]:
+    """A mixed content whose clause ends inside a quotation goes on to the quotation's close in
+    that paragraph: the speaker's words are not cut where the parser ended the reported clause
+    ('said the workers "did a fine job. They earned it."' keeps "They earned it.")."""
+    last = body[-1]
+    qi = ctx.quote_of.get(last)
+    if qi is None or not ctx.speech_quotation[qi]:
+        return body
+    rest = [i for i in ctx.tokens_of(qi) if i > last and ctx.para_of[i] == ctx.para_of[last]]
+    return body + list(range(last + 1, max(rest) + 1)) if rest else body
 
 
 def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
@@ -1492,6 +1686,16 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
             # own ("said the blockade was costing millions and called on Warsaw to ...")
             start = token.left_edge.i
             return [j for j in body if j < start]
+        if (
+            token.dep_ in {"conj", "advcl"}
+            and _subjectless_participle(token)
+            and doc[token.left_edge.i - 1].pos_ == "CCONJ"
+            and token.head.tag_ in FINITE_TAGS
+        ):
+            # "telling reporters that the plan was dead *and questioning* why ...": a participle
+            # cannot continue a finite reported clause, so it is the speaker's next act
+            start = token.left_edge.i
+            return [j for j in body if j < start]
         before = token.left_edge.i - 1
         while before > 0 and before in ctx.mark_tokens:
             before -= 1  # 'has “expanded the party,” claiming ...'
@@ -1505,7 +1709,7 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
         ):
             # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
             return [j for j in body if j < token.left_edge.i - 1]
-        if token.dep_ == "relcl" and token.left_edge.lower_ in {"which", "who"}:
+        if token.dep_ == "relcl" and token.left_edge.lower_ in TRAILING_RELATIVES:
             comma = token.left_edge.i - 1
             if comma >= 0 and doc[comma].text == "," and token.right_edge.i >= body[-1] - 1:
                 return [j for j in body if j < comma]
