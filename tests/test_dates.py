@@ -198,3 +198,37 @@ def test_dates_resolve_date_prefers_event_date_over_historical_modifier(parse) -
 def test_dates_resolve_date_without_expression(parse) -> None:
     doc = parse("The talks collapsed without agreement.")
     assert resolve_date(doc, next(iter(doc.sents)), THURSDAY) == UNKNOWN
+
+
+def test_date_prefilter_never_hides_an_expression() -> None:
+    """``_find`` skips texts without a digit, month or time word; on every sentence of the sample
+    corpus and on one sentence per rule it finds exactly what the full search finds."""
+    import re
+    from pathlib import Path
+
+    from tidings.extract import dates
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    sentences = [
+        s
+        for path in sorted(examples.glob("*.txt"))
+        for s in re.split(r"(?<=[.!?])\s+", path.read_text(encoding="utf-8"))
+    ]
+    sentences += [
+        "They met on 2024-03-07.",
+        "It happened last night.",
+        "The talks resume this Evening.",
+        "Talks ended two weeks ago.",
+        "Voting is due later this YEAR.",
+        "Ministers meet on Tuesday's summit.",
+        "It opened in early Sept. 4, 2023.",
+        "The vote is tomorrow.",
+    ]
+    found_any = 0
+    for sentence in sentences:
+        gated = [(f.start, f.end, f.rule) for f in dates._find.__wrapped__(sentence)]
+        full = [(f.start, f.end, f.rule) for f in dates._find_all(sentence)]
+        assert gated == full, sentence
+        found_any += bool(full)
+    assert found_any >= 8
+    assert dates._find.__wrapped__("The minister said the plan was dead.") == ()

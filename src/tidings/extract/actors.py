@@ -252,6 +252,7 @@ class _Resolver:
         self.dateline = self._dateline_tokens()
         self.deferred: set[int] = set()  # conjuncts of premodifiers, read after their phrase
         self.taken: set[int] = set()  # tokens of bodies some mention was built on
+        self._referents: dict[int, Any] = {}  # token index -> its coreference referent (or None)
 
     # ---- driver -----------------------------------------------------------------------------
 
@@ -921,7 +922,9 @@ class _Resolver:
     def _referent(self, head: Token) -> Any:
         if self.refs is None:
             return None
-        return self.refs.referent_at(self.doc[head.i : head.i + 1])
+        if head.i not in self._referents:  # asked for again and again for the same head
+            self._referents[head.i] = self.refs.referent_at(self.doc[head.i : head.i + 1])
+        return self._referents[head.i]
 
     # ---- persons ------------------------------------------------------------------------------
 

@@ -373,11 +373,24 @@ class _Found:
     match: re.Match[str]
 
 
+# Every pattern above needs one of these: a digit, a month (full or abbreviated: "Sept" and "June"
+# start like "Sep" and "Jun"), or a time word (weekdays, "today" and "yesterday" end in "day").
+# A text with none of them holds no date expression, and most sentences are skipped with one scan.
+_NEEDS = re.compile(r"[0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_NEEDS_ANY_CASE = re.compile(r"day|night|morning|afternoon|evening|week|month|year|tomorrow", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=512)
 def _find(text: str) -> tuple[_Found, ...]:
     """Non-overlapping date expressions, leftmost-longest, in text order.
 
     Cached by text: the coder asks once per event, and a sentence often holds several events."""
+    if not _NEEDS.search(text) and not _NEEDS_ANY_CASE.search(text):
+        return ()
+    return _find_all(text)
+
+
+def _find_all(text: str) -> tuple[_Found, ...]:
     found: list[_Found] = []
     for rule, pattern in _PATTERNS:
         for m in pattern.finditer(text):

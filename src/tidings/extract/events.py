@@ -258,6 +258,18 @@ class PatternSet:
         """Every word a pattern is looked up by: a token that is none of them codes nothing."""
         return frozenset(self.verbs) | frozenset(self.verb_forms) | frozenset(self.nouns)
 
+    @functools.cached_property
+    def head_hashes(self) -> frozenset[int]:
+        """``head_words`` as spaCy string ids (the ids of the LOWER attribute)."""
+        from spacy.strings import hash_string
+
+        return frozenset(hash_string(w) for w in self.head_words)
+
+    @functools.cached_property
+    def lemma_memo(self) -> dict[int, bool]:
+        """Lemma id -> whether the lower-cased lemma heads a pattern (filled as lemmas are seen)."""
+        return {}
+
     def candidates(self, token: Token, kind: str) -> tuple[Pattern, ...]:
         """Patterns whose head word matches this token, most specific first."""
         if kind == "noun":
@@ -579,10 +591,22 @@ class _Coder:
         self.dates = _optional("tidings.extract.dates")
         self.places = _optional("tidings.extract.places")
         self.corpus = _optional("tidings.corpus.events")
+        # Readings of the parse asked for again and again (each verb reads its subject's actors,
+        # each actor reading walks a subtree): computed once per token.
+        self._np_cache: dict[int, list[Token]] = {}
+        self._actors_cache: dict[int, list[_Actor]] = {}
+        self._date_cache: dict[tuple[int, int], Any] = {}  # by span: a sentence's date, a phrase's
+        self._place_cache: dict[tuple[int, int], Any] = {}  # by sentence
 
     # ---- actors of a phrase -----------------------------------------------------------------
 
     def _np_tokens(self, head: Token) -> list[Token]:
+        cached = self._np_cache.get(head.i)
+        if cached is None:
+            cached = self._np_cache[head.i] = self._np_tokens_uncached(head)
+        return list(cached)
+
+    def _np_tokens_uncached(self, head: Token) -> list[Token]:
         out: list[Token] = []
         stack = [head]
         while stack:
@@ -597,6 +621,12 @@ class _Coder:
         """The actors a noun phrase names: one per conjunct ("Gondor and Osgiliath" gives two)."""
         if head is None:
             return []
+        cached = self._actors_cache.get(head.i)
+        if cached is None:
+            cached = self._actors_cache[head.i] = self._actors_of_uncached(head)
+        return list(cached)
+
+    def _actors_of_uncached(self, head: Token) -> list[_Actor]:
         heads = [head] + [c for c in head.conjuncts if c.i > head.i]
         # "Mordor, the Shire, Fornost and Bree": the parser reads a list member as an apposition;
         # in a coordination an apposition is one more member ("X, the state's foe" is not a list)
@@ -986,17 +1016,34 @@ class _Coder:
 
     def code(self) -> list[EventMention]:
         events: list[EventMention] = []
-        tokens_lower = [t.lower_ for t in self.doc]
-        if any(_contains_seq(tokens_lower, seq) for seq in self.patterns.story_discards):
-            return []
+        story_discards, sentence_discards = self.patterns.story_discards, self.patterns.sentence_discards
+        if story_discards:
+            tokens_lower = [t.lower_ for t in self.doc]
+            if any(_contains_seq(tokens_lower, seq) for seq in story_discards):
+                return []
+        from spacy.attrs import LEMMA, LOWER
+
+        heads = self.patterns.head_words
+        head_hashes = self.patterns.head_hashes
+        lemma_memo = self.patterns.lemma_memo
+        strings = self.doc.vocab.strings
+        # Word and lemma ids of every token in one call: only a token whose word or lemma heads
+        # some pattern is looked at (a spaCy Token object per token costs more than the test).
+        ids = self.doc.to_array([LOWER, LEMMA]).tolist() if len(self.doc) else []
         for s_index, sent in enumerate(self.doc.sents):
-            lower = [t.lower_ for t in sent]
-            if any(_contains_seq(lower, seq) for seq in self.patterns.sentence_discards):
-                continue
-            heads = self.patterns.head_words
-            for token in sent:
-                if token.lower_ in heads or token.lemma_.lower() in heads:  # else no candidate pattern
-                    events.extend(self._code_token(token, sent, s_index))
+            if sentence_discards:
+                lower = [t.lower_ for t in sent]
+                if any(_contains_seq(lower, seq) for seq in sentence_discards):
+                    continue
+            for i in range(sent.start, sent.end):
+                lower_id, lemma_id = ids[i]
+                if lower_id not in head_hashes:
+                    hit = lemma_memo.get(lemma_id)
+                    if hit is None:
+                        hit = lemma_memo[lemma_id] = strings[lemma_id].lower() in heads
+                    if not hit:
+                        continue  # no candidate pattern
+                events.extend(self._code_token(self.doc[i], sent, s_index))
         return _dedupe(events)
 
     def _code_token(self, token: Token, sent: SpacySpan, s_index: int) -> list[EventMention]:
@@ -1511,7 +1558,7 @@ class _Coder:
             return None, None, False
         published = self.article.published
         if phrase is not None:
-            ref = self.dates.resolve_date(self.doc, phrase, published)
+            ref = self._resolve_date(phrase)
             if getattr(ref, "date", None) is None:
                 for ent in phrase.ents:
                     if ent.label_ != "DATE":
@@ -1523,17 +1570,26 @@ class _Coder:
                         break
             if getattr(ref, "date", None) is not None:
                 return ref.date, ref.precision, bool(ref.historical)
-        ref = self.dates.resolve_date(self.doc, sent, published)
+        ref = self._resolve_date(sent)
         return (
             getattr(ref, "date", None),
             getattr(ref, "precision", None),
             bool(getattr(ref, "historical", False)),
         )
 
+    def _resolve_date(self, span: SpacySpan) -> Any:
+        key = (span.start, span.end)
+        if key not in self._date_cache:
+            self._date_cache[key] = self.dates.resolve_date(self.doc, span, self.article.published)
+        return self._date_cache[key]
+
     def _place(self, sent: SpacySpan) -> Any:
         if self.places is None:
             return None
-        return self.places.find_place(self.doc, sent)
+        key = (sent.start, sent.end)
+        if key not in self._place_cache:  # every event of a sentence asks; the answer is the sentence's
+            self._place_cache[key] = self.places.find_place(self.doc, sent)
+        return self._place_cache[key]
 
 
 def _clause_verb(token: Token) -> Token | None:

@@ -531,7 +531,12 @@ class ActorKB:
             n = len(phrase_keys)
             if n < best_len:
                 break
-            if i + n > len(words) or tuple(keys[i : i + n]) != phrase_keys:
+            if i + n > len(words):
+                continue
+            # The second word first: it rules out most phrases of a busy bucket ("the ...") cheaply.
+            if n > 1 and keys[i + 1] != phrase_keys[1]:
+                continue
+            if n > 2 and tuple(keys[i + 2 : i + n]) != phrase_keys[2:]:
                 continue
             if not all(_case_ok(rules[j], written[j], words[i + j]) for j in range(n)):
                 continue
