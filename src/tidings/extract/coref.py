@@ -113,6 +113,7 @@ NAME_PARTICLES = frozenset(
     {"sans", "sin", "sem", "senza", "ohne", "de", "del", "della", "di", "du", "des", "da", "dos", "von"}
     | {"van", "der", "den", "la", "le", "al", "el", "bin", "ibn"}
 )
+PRONOUN_WORDS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"who"}
 QUOTE_CHARS = frozenset("\"“”«»„‚‘’'")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 ORG_LABELS = frozenset({"ORG", "FAC"})
@@ -174,13 +175,13 @@ class _Draft:
 
 def resolve_references(doc: Doc) -> References:
     """Resolve names, short names, role nouns and pronouns of one document to referents."""
+    # Every ``doc[i]`` and ``for token in doc`` makes new Token objects: make them once.
+    tokens = list(doc)
+    ents = doc.ents  # a new tuple of new Spans on every read
     sent_index = [0] * len(doc)
-    sent_starts: list[int] = []
     for n, sent in enumerate(doc.sents):
-        sent_starts.append(sent.start)
-        for token in sent:
-            sent_index[token.i] = n
-    in_quote = _inside_quotes(doc)
+        sent_index[sent.start : sent.end] = [n] * (sent.end - sent.start)
+    in_quote = _inside_quotes(tokens)
 
     drafts: list[_Draft] = []
     owner: dict[int, int] = {}  # token -> draft index
@@ -195,32 +196,32 @@ def resolve_references(doc: Doc) -> References:
 
     # 1. People named by the NER, full names first in document order.
     persons: list[int] = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "PERSON":
             continue
-        start, end, tokens = _name_tokens(ent)
-        if not tokens:
+        start, end, words = _name_tokens(ent)
+        if not words:
             continue
-        index = _match_person(drafts, persons, tokens)
+        index = _match_person(drafts, persons, words)
         if index is None:
-            drafts.append(_Draft(kind="person", name_tokens=tokens, name=doc[start:end].text))
+            drafts.append(_Draft(kind="person", name_tokens=words, name=doc[start:end].text))
             index = len(drafts) - 1
             persons.append(index)
-        elif len(tokens) > len(drafts[index].name_tokens):
-            drafts[index].name_tokens = tokens
+        elif len(words) > len(drafts[index].name_tokens):
+            drafts[index].name_tokens = words
             drafts[index].name = doc[start:end].text
         claim(index, start, end)
         _learn_from_context(doc, drafts[index], _whole_name_start(doc, ent.start, ent.end), ent.end)
 
     # 1b. Names the NER missed, when the grammar marks a person: an honorific before them or a
     # common-noun appositive after them ("Ana Ruiz, the foreign minister of Chile,").
-    for start, end in _unlabelled_names(doc):
+    for start, end in _unlabelled_names(tokens):
         if any(i in owner for i in range(start, end)):
             continue
-        tokens = [t.text for t in doc[start:end]]
-        index = _match_person(drafts, persons, tokens)
+        words = [t.text for t in tokens[start:end]]
+        index = _match_person(drafts, persons, words)
         if index is None:
-            drafts.append(_Draft(kind="person", name_tokens=tokens, name=doc[start:end].text))
+            drafts.append(_Draft(kind="person", name_tokens=words, name=doc[start:end].text))
             index = len(drafts) - 1
             persons.append(index)
         claim(index, start, end)
@@ -228,7 +229,7 @@ def resolve_references(doc: Doc) -> References:
 
     # 2. Known surnames the NER missed or mislabelled (NORP/ORG/GPE), anywhere in the text.
     surnames = {drafts[i].surname: i for i in persons if len(drafts[i].name_tokens) > 1}
-    for token in doc:
+    for token in tokens if surnames else ():
         if token.i in owner or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
             continue
         index = surnames.get(token.text.lower())
@@ -236,7 +237,7 @@ def resolve_references(doc: Doc) -> References:
             continue
         start, end = token.i, token.i + 1
         if token.ent_iob_ != "O" and token.ent_type_ != "PERSON":
-            ent = _entity_of(doc, token)
+            ent = _entity_of(ents, token)
             if ent is not None and len(ent) > 2:
                 continue  # part of a longer organisation or place name ("Okafor Foundation Trust")
         claim(index, start, end)
@@ -252,7 +253,7 @@ def resolve_references(doc: Doc) -> References:
         for i in range(s, e)
     }
     keyed: dict[str, int] = {}
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == "PERSON" or any(i in owner or i in in_titles for i in range(ent.start, ent.end)):
             continue
         if ent.label_ in ORG_LABELS:
@@ -288,7 +289,7 @@ def resolve_references(doc: Doc) -> References:
         for _text, (start, end), head in drafts[index].titles:
             words = {t.lower_ for t in doc[start:end]}
             title_holders.setdefault(head, []).append((start, index, words))
-    for token in doc:
+    for token in tokens if title_holders else ():
         if token.i in owner or token.pos_ != "NOUN" or token.dep_ in {"compound", "amod"}:
             continue
         holders = title_holders.get(token.lemma_.lower())
@@ -306,8 +307,9 @@ def resolve_references(doc: Doc) -> References:
             claim(index, start, token.i + 1)
 
     # 5. Pronouns and relative "who", in document order so learned genders help later pronouns.
-    for token in doc:
-        if token.i in owner:
+    for i in _words_at(doc, PRONOUN_WORDS):
+        token = tokens[i]
+        if i in owner:
             continue
         lower = token.lower_
         if token.tag_ in {"WP"} and lower == "who" and token.head.dep_ == "relcl":
@@ -320,7 +322,7 @@ def resolve_references(doc: Doc) -> References:
             continue
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             gender = "male" if lower in MALE_PRONOUNS else "female"
-            target = _antecedent(doc, token, drafts, owner, sent_index, gender)
+            target = _antecedent(tokens, token, drafts, owner, sent_index, gender)
             if target is not None:
                 if drafts[target].gender is None:
                     drafts[target].gender = gender
@@ -403,22 +405,25 @@ def _title_holder(
     return None if best is None else best[2]
 
 
-def _unlabelled_names(doc: Doc) -> list[tuple[int, int]]:
+def _unlabelled_names(tokens: list[Token]) -> list[tuple[int, int]]:
     """Runs of capitalised proper nouns outside any entity that the grammar marks as a person."""
     found: list[tuple[int, int]] = []
     i = 0
-    while i < len(doc):
-        token = doc[i]
+    while i < len(tokens):
+        token = tokens[i]
         if token.pos_ != "PROPN" or token.ent_iob_ != "O" or not token.text[:1].isupper():
             i += 1
             continue
         j = i
         while (
-            j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].ent_iob_ == "O" and doc[j].text[:1].isupper()
+            j < len(tokens)
+            and tokens[j].pos_ == "PROPN"
+            and tokens[j].ent_iob_ == "O"
+            and tokens[j].text[:1].isupper()
         ):
             j += 1
-        head = doc[j - 1]
-        honorific = i > 0 and doc[i - 1].lower_ in HONORIFICS and doc[i - 1].lower_ not in {"president"}
+        head = tokens[j - 1]
+        honorific = i > 0 and tokens[i - 1].lower_ in HONORIFICS and tokens[i - 1].lower_ not in {"president"}
         appositive = any(
             c.dep_ == "appos" and c.pos_ == "NOUN" and any(d.dep_ == "det" for d in c.children)
             for c in head.children
@@ -429,8 +434,8 @@ def _unlabelled_names(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
-def _entity_of(doc: Doc, token: Token) -> Span | None:
-    for ent in doc.ents:
+def _entity_of(ents: tuple[Span, ...], token: Token) -> Span | None:
+    for ent in ents:
         if ent.start <= token.i < ent.end:
             return ent
     return None
@@ -515,11 +520,21 @@ def _add_title(draft: _Draft, span: Span, head: Token) -> None:
 # ---- pronouns --------------------------------------------------------------------------------
 
 
-def _inside_quotes(doc: Doc) -> list[bool]:
+def _words_at(doc: Doc, words: frozenset[str]) -> list[int]:
+    """Positions of the tokens whose lower-case form is one of ``words``, read from the token array
+    (no Token objects are made for the others)."""
+    from spacy.attrs import LOWER
+    from spacy.strings import hash_string
+
+    wanted = {hash_string(w) for w in words}
+    return [i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in wanted]
+
+
+def _inside_quotes(tokens: list[Token]) -> list[bool]:
     """Tokens between double quote marks (pronouns there belong to the quoted speaker's world)."""
-    inside = [False] * len(doc)
+    inside = [False] * len(tokens)
     state = False
-    for token in doc:
+    for token in tokens:
         if token.text in {'"', "“", "”", "«", "»", "„"}:
             if token.text in {"“", "«", "„"}:
                 state = True
@@ -552,7 +567,7 @@ def _is_speech_slot(token: Token) -> bool:
 
 
 def _antecedent(
-    doc: Doc,
+    doc: list[Token],
     pronoun: Token,
     drafts: list[_Draft],
     owner: dict[int, int],

@@ -35,6 +35,7 @@ from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 DEFAULT_CUES = Path(__file__).resolve().parent.parent / "data" / "cues.yaml"
 
@@ -111,6 +112,8 @@ CLOSERS: dict[str, frozenset[str]] = {
 OPEN_ONLY = frozenset("“„«‘‚‹")
 FILLER = "\x00"  # stands in for the second character of a two-character quote mark
 CLOSE_ONLY = frozenset("”’›")
+# Every character that can open or close a quotation (the pairing loop visits only these).
+MARK_CHARS = re.compile("[" + re.escape("".join(sorted(set(CLOSERS) | CLOSE_ONLY))) + "]")
 OPEN_CONTEXT = frozenset(" \t\n([{—–-/:;,")
 CLOSE_CONTEXT = frozenset(" \t\n)]}.,;:!?—–-…")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -358,10 +361,9 @@ def find_quotations(text: str) -> list[Quotation]:
             open_at = first
             marks.append(first)
         carried = None
-        for i in range(p_start, p_end):
+        for match in MARK_CHARS.finditer(text, p_start, p_end):
+            i = match.start()
             ch = text[i]
-            if ch not in CLOSERS and ch not in CLOSE_ONLY:
-                continue
             if opener is None:
                 if ch in CLOSERS and _can_open(text, i, p_start, p_end):
                     opener, open_at = ch, i
@@ -462,41 +464,65 @@ class _Context:
     """What every rule reads: the doc, lexicon, references, quotations and token lookups."""
 
     def __init__(self, doc: Doc, lexicon: CueLexicon, refs: References) -> None:
+        from spacy.attrs import HEAD, POS
+        from spacy.symbols import AUX, VERB
+
         self.doc = doc
         self.lex = lexicon
         self.refs = refs
-        self.text = doc.text
-        self.ents = doc.ents  # built once: ``doc.ents`` makes new Span objects on every read
+        # Every ``doc[i]`` makes a new Token object: the rules index this list instead.
+        self.tok: list[Token] = list(doc)
+        with_ws = [t.text_with_ws for t in self.tok]
+        self.text = "".join(with_ws)  # what ``doc.text`` builds, without a second pass over the doc
+        self.lower = [t.lower_ for t in self.tok]
+        columns = doc.to_array([POS, HEAD]).astype("int64")
+        self.head_of: list[int] = [i + h for i, h in enumerate(columns[:, 1].tolist())]
+        self.verbal = [p == VERB or p == AUX for p in columns[:, 0].tolist()]  # cue candidates
+        self._ents: tuple[SpacySpan, ...] | None = None
         self.sent_of = [0] * len(doc)
         self.sents = list(doc.sents)
         for n, sent in enumerate(self.sents):
-            for token in sent:
-                self.sent_of[token.i] = n
+            self.sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
         # Paragraph number of each token: a line break ends every clause, whatever the parser says
         # (headlines and datelines are often parsed into the first sentence of the body).
         self.para_of = [0] * len(doc)
         paragraph = 0
-        for token in doc:
-            self.para_of[token.i] = paragraph
-            if "\n" in token.text or "\n" in token.whitespace_:
+        for i, piece in enumerate(with_ws):
+            self.para_of[i] = paragraph
+            if "\n" in piece:
                 paragraph += 1
+        # multi-word cues by their first word, in lexicon order
+        self.phrases: dict[str, list[PhraseCue]] = {}
+        for phrase in lexicon.phrases:
+            if phrase.words and phrase.type in lexicon.types:
+                self.phrases.setdefault(phrase.words[0], []).append(phrase)
         self.quotations = find_quotations(self.text)
         # token -> index of the quotation whose content holds it
         self.quote_of: dict[int, int] = {}
         self.mark_tokens: set[int] = set()
+        self._quotation_tokens: list[list[int]] = []
         for qi, q in enumerate(self.quotations):
+            inside: list[int] = []
             for s, e in q.segments:
                 span = doc.char_span(s, e, alignment_mode="expand")
                 if span is None:
                     continue
-                for token in span:
-                    if not token.is_space:
-                        self.quote_of.setdefault(token.i, qi)
+                inside.extend(i for i in range(span.start, span.end) if not self.tok[i].is_space)
+            for i in inside:
+                self.quote_of.setdefault(i, qi)
+            self._quotation_tokens.append(inside)
             for m in q.marks:
                 t = self.token_at(m)
                 if t is not None:
                     self.mark_tokens.add(t.i)
         self.speech_quotation = [self._is_speech_like(qi) for qi in range(len(self.quotations))]
+
+    @property
+    def ents(self) -> tuple[SpacySpan, ...]:
+        """The named entities, built on first use (``doc.ents`` makes new Span objects on every read)."""
+        if self._ents is None:
+            self._ents = self.doc.ents
+        return self._ents
 
     def in_speech(self, i: int) -> bool:
         """Whether token ``i`` is inside a quotation of speech (not a title, label or nickname)."""
@@ -508,13 +534,7 @@ class _Context:
         return span[0] if span is not None and len(span) else None
 
     def tokens_of(self, qi: int) -> list[int]:
-        q = self.quotations[qi]
-        out: list[int] = []
-        for s, e in q.segments:
-            span = self.doc.char_span(s, e, alignment_mode="expand")
-            if span is not None:
-                out.extend(t.i for t in span if not t.is_space)
-        return out
+        return list(self._quotation_tokens[qi])
 
     def is_cue(self, token: Token) -> CueEntry | None:
         if token.pos_ not in {"VERB", "AUX"} or token.i in self.quote_of:
@@ -532,9 +552,10 @@ class _Context:
         if not tokens:
             return False
         doc = self.doc
-        first, last = doc[tokens[0]], doc[tokens[-1]]
-        before = doc[first.i - 2] if first.i >= 2 else None
-        after = doc[last.i + 2] if last.i + 2 < len(doc) else None
+        tok = self.tok
+        first, last = tok[tokens[0]], tok[tokens[-1]]
+        before = tok[first.i - 2] if first.i >= 2 else None
+        after = tok[last.i + 2] if last.i + 2 < len(doc) else None
         # Nickname between names: Mike "The Hammer" Jones.
         if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN":
             if len(tokens) <= 4 and (before.ent_type_ == "PERSON" or after.ent_type_ == "PERSON"):
@@ -542,18 +563,18 @@ class _Context:
         # Title: "the song 'Hallelujah'", "his book “Deal Maker”" (the noun right before the mark,
         # never one ending the previous sentence: "... of Trump's campaign. “They're ...”").
         k = first.i - 1
-        while k >= 0 and (k in self.mark_tokens or doc[k].is_space):
+        while k >= 0 and (k in self.mark_tokens or tok[k].is_space):
             k -= 1
-        if k >= 0 and doc[k].lemma_.lower() in self.lex.title_nouns and doc[k].pos_ == "NOUN":
+        if k >= 0 and tok[k].lemma_.lower() in self.lex.title_nouns and tok[k].pos_ == "NOUN":
             return False
         # A programme or publication named after a possessive or "on": CNN's “New Day”,
         # on “State of the Union” — a few capitalised words, not a sentence.
-        if k >= 0 and (doc[k].tag_ == "POS" or doc[k].lower_ in {"on", "in"}):
-            words = [doc[i] for i in tokens if doc[i].is_alpha]
-            if 0 < len(words) <= MAX_TITLE_WORDS and not any(doc[i].text in {".", "?", "!"} for i in tokens):
+        if k >= 0 and (tok[k].tag_ == "POS" or tok[k].lower_ in {"on", "in"}):
+            words = [tok[i] for i in tokens if tok[i].is_alpha]
+            if 0 < len(words) <= MAX_TITLE_WORDS and not any(tok[i].text in {".", "?", "!"} for i in tokens):
                 if all(w.text[:1].isupper() or w.lower_ in TITLE_SMALL_WORDS for w in words):
                     return False
-        roots = {doc[i] for i in tokens if not (tokens[0] <= doc[i].head.i <= tokens[-1])}
+        roots = {tok[i] for i in tokens if not (tokens[0] <= tok[i].head.i <= tokens[-1])}
         for root in roots:
             head = root.head
             if head.lemma_.lower() in self.lex.title_nouns and head.pos_ == "NOUN":
@@ -630,7 +651,11 @@ def _direct_quotes(ctx: _Context) -> tuple[list[_Draft], list[int]]:
         if draft.rule.endswith("post-cue") and qi + 1 < len(ctx.quotations):
             nxt = ctx.quotations[qi + 1]
             end_tok = max([*draft.cue, draft.speaker[1] - 1 if draft.speaker else -1])
-            gap_tokens = [t for t in ctx.doc[end_tok + 1 :] if t.idx < nxt.marks[0]]
+            gap_tokens = []
+            for t in ctx.tok[end_tok + 1 :]:
+                if t.idx >= nxt.marks[0]:
+                    break
+                gap_tokens.append(t)
             if ctx.speech_quotation[qi + 1] and _only_attachments(ctx, gap_tokens, draft):
                 draft.content.extend(nxt.segments)
                 draft.marks.extend(nxt.marks)
@@ -664,9 +689,9 @@ def _unattributed(ctx: _Context, pending: list[int], drafts: list[_Draft]) -> li
 
 def _evidence_end(ctx: _Context, draft: _Draft) -> int:
     ends = [e for _, e in draft.content]
-    ends += [ctx.doc[i].idx + len(ctx.doc[i]) for i in draft.cue]
+    ends += [ctx.tok[i].idx + len(ctx.tok[i]) for i in draft.cue]
     if draft.speaker is not None:
-        last = ctx.doc[draft.speaker[1] - 1]
+        last = ctx.tok[draft.speaker[1] - 1]
         ends.append(last.idx + len(last))
     return max(ends)
 
@@ -675,25 +700,25 @@ def _only_attachments(ctx: _Context, tokens: list[Token], draft: _Draft) -> bool
     """Tokens between an attribution and the next quote mark are punctuation or its modifiers."""
     if len(tokens) > MAX_PRE_GAP:
         return False
-    cue = ctx.doc[draft.cue[0]]
+    cue = ctx.tok[draft.cue[0]]
     for t in tokens:
         if t.is_punct or t.is_space or t.pos_ == "CCONJ":
             if t.text in {".", "?", "!"}:
                 return False
             continue
-        if not _descends_from(t, cue) or t.dep_ in CONTENT_DEPS:
+        if not _descends_from(ctx, t, cue) or t.dep_ in CONTENT_DEPS:
             return False
     return True
 
 
-def _descends_from(token: Token, ancestor: Token) -> bool:
-    node = token
+def _descends_from(ctx: _Context, token: Token, ancestor: Token) -> bool:
+    node, target, head_of = token.i, ancestor.i, ctx.head_of
     for _ in range(12):
-        if node.i == ancestor.i:
+        if node == target:
             return True
-        if node.head.i == node.i:
+        if head_of[node] == node:
             return False
-        node = node.head
+        node = head_of[node]
     return False
 
 
@@ -751,11 +776,11 @@ def _subject_left_of(ctx: _Context, verb: Token) -> Token | None:
     """A subject the parser attached elsewhere: the name or pronoun right before a finite verb
     ("... editorial board of the Washington Post Trump said that ...")."""
     k = verb.i - 1
-    while k >= 0 and ctx.doc[k].dep_ in {"aux", "neg", "advmod"} and ctx.doc[k].head.i == verb.i:
+    while k >= 0 and ctx.tok[k].dep_ in {"aux", "neg", "advmod"} and ctx.tok[k].head.i == verb.i:
         k -= 1
     if k < 0 or k in ctx.quote_of:
         return None
-    token = ctx.doc[k]
+    token = ctx.tok[k]
     if token.pos_ == "PROPN" or token.lower_ in {"he", "she", "they", "we", "i"}:
         return token
     return None
@@ -778,9 +803,7 @@ def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
     """The token range of a noun phrase (its subtree), cut before any quote token."""
     start, end = head.left_edge.i, head.right_edge.i + 1
     tokens = [
-        i
-        for i in range(start, end)
-        if not ctx.in_speech(i) and i not in stop and "\n" not in ctx.doc[i].text
+        i for i in range(start, end) if not ctx.in_speech(i) and i not in stop and "\n" not in ctx.tok[i].text
     ]
     # keep the contiguous run around the head
     lo = hi = head.i
@@ -789,11 +812,11 @@ def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
         lo -= 1
     while hi + 1 < end and hi + 1 in allowed:
         hi += 1
-    while lo < hi and (ctx.doc[hi].is_punct or ctx.doc[hi].is_space):
-        if ctx.doc[hi].text == ")" and "(" in ctx.doc[lo:hi].text:
+    while lo < hi and (ctx.tok[hi].is_punct or ctx.tok[hi].is_space):
+        if ctx.tok[hi].text == ")" and "(" in ctx.doc[lo:hi].text:
             break  # keep the bracket of "Sen. David Perdue (R-Ga.)"
         hi -= 1
-    while lo < hi and (ctx.doc[lo].is_punct or ctx.doc[lo].is_space):
+    while lo < hi and (ctx.tok[lo].is_punct or ctx.tok[lo].is_space):
         lo += 1
     return lo, hi + 1
 
@@ -805,10 +828,11 @@ def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]
     them out on train, so neither choice is general)."""
     lo, hi = _np_span(ctx, head, stop)
     doc = ctx.doc
+    tok = ctx.tok
     for child in head.rights:
         if child.i >= hi:
             break
-        comma_led = doc[child.left_edge.i - 1].text in {",", "—", "–"}
+        comma_led = tok[child.left_edge.i - 1].text in {",", "—", "–"}
         if (
             child.dep_ == "advcl"
             or (child.dep_ == "acl" and child.tag_ in {"VBG", "VBN"} and comma_led)
@@ -817,8 +841,8 @@ def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]
         ):
             hi = min(hi, child.left_edge.i)
             break
-    while hi > lo + 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
-        if doc[hi - 1].text == ")" and "(" in doc[lo : hi - 1].text:
+    while hi > lo + 1 and (tok[hi - 1].is_punct or tok[hi - 1].is_space):
+        if tok[hi - 1].text == ")" and "(" in doc[lo : hi - 1].text:
             break
         hi -= 1
     return lo, hi
@@ -830,6 +854,7 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if not q.closed:
         return None
     doc = ctx.doc
+    tok = ctx.tok
     close_tok = ctx.token_at(q.marks[-1])
     if close_tok is None:
         return None
@@ -838,13 +863,13 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if (
         end == close_tok.i + 1
         and end < len(doc)
-        and doc[close_tok.i - 1].text in {"?", "!"}
+        and tok[close_tok.i - 1].text in {"?", "!"}
         and ctx.para_of[end] == ctx.para_of[close_tok.i]
     ):
         # the parser ends the sentence at a question's close: '"Why now?" she asked.'
         end = ctx.sents[ctx.sent_of[end]].end
     for i in range(close_tok.i + 1, min(end, close_tok.i + 1 + MAX_POST_GAP)):
-        token = doc[i]
+        token = tok[i]
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None  # another quotation starts first
         if token.text in {".", "?", "!"} or "\n" in token.text:
@@ -855,7 +880,7 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         subject = _subject(ctx, token)
         if subject is None or subject.i < close_tok.i:
             # "...," said X: the name after the cue, only when the cue follows the mark directly
-            direct = all(doc[k].is_punct or doc[k].is_space for k in range(close_tok.i + 1, i))
+            direct = all(tok[k].is_punct or tok[k].is_space for k in range(close_tok.i + 1, i))
             subject = _inverted_subject(ctx, token) if direct else None
         speaker_range = None
         if subject is None:
@@ -877,29 +902,29 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
 
 def _gap_speaker(ctx: _Context, start: int, end: int) -> tuple[int, int] | None:
     """The tokens in ``[start, end)`` without edge punctuation, when they start like a noun phrase."""
-    doc = ctx.doc
-    while start < end and (doc[start].is_punct or doc[start].is_space):
+    tok = ctx.tok
+    while start < end and (tok[start].is_punct or tok[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (tok[end - 1].is_punct or tok[end - 1].is_space):
         end -= 1
-    if start >= end or doc[start].pos_ not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
+    if start >= end or tok[start].pos_ not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
         return None
-    if any(doc[k].pos_ in {"VERB", "AUX"} for k in range(start, end)):
+    if any(tok[k].pos_ in {"VERB", "AUX"} for k in range(start, end)):
         return None
     return start, end
 
 
 def _gap_head(ctx: _Context, start: int, end: int) -> Token:
     """The head of a noun phrase found by position: the last word of its first name or noun run."""
-    doc = ctx.doc
+    tok = ctx.tok
     k = start
-    while k < end and doc[k].pos_ not in {"PROPN", "PRON", "NOUN"}:
+    while k < end and tok[k].pos_ not in {"PROPN", "PRON", "NOUN"}:
         k += 1
     if k >= end:
-        return doc[start]
-    while k + 1 < end and doc[k + 1].pos_ == doc[k].pos_ and doc[k + 1].pos_ in {"PROPN", "NOUN"}:
+        return tok[start]
+    while k + 1 < end and tok[k + 1].pos_ == tok[k].pos_ and tok[k + 1].pos_ in {"PROPN", "NOUN"}:
         k += 1
-    return doc[k]
+    return tok[k]
 
 
 def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> bool:
@@ -929,13 +954,13 @@ def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> 
 def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     """``X said: "..."`` / ``X told reporters "..."``: cue before the opening mark, same sentence."""
     q = ctx.quotations[qi]
-    doc = ctx.doc
+    tok = ctx.tok
     open_tok = ctx.token_at(q.marks[0])
     if open_tok is None:
         return None
     sent = ctx.sents[ctx.sent_of[open_tok.i]]
     for i in range(open_tok.i - 1, max(sent.start, open_tok.i - 1 - MAX_PRE_GAP) - 1, -1):
-        token = doc[i]
+        token = tok[i]
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
@@ -944,12 +969,12 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         subject = _subject(ctx, token)
         if subject is None:
             return None
-        gap = [doc[k] for k in range(i + 1, open_tok.i)]
+        gap = [tok[k] for k in range(i + 1, open_tok.i)]
         kind = "direct"
         for t in gap:
             if t.is_punct or t.is_space or t.lower_ == "that":
                 continue
-            if not _descends_from(t, token) or _reaches_quote(t, token, set(tokens)):
+            if not _descends_from(ctx, t, token) or _reaches_quote(t, token, set(tokens)):
                 kind = "mixed"
                 break
             if not _modifies_cue(t, token, entry) or t.pos_ in {"VERB", "AUX"}:
@@ -988,14 +1013,14 @@ def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: Token
     if close_tok is None:
         return False
     sent = ctx.sents[ctx.sent_of[close_tok.i]]
-    for t in ctx.doc[close_tok.i + 1 : sent.end]:
+    for t in ctx.tok[close_tok.i + 1 : sent.end]:
         if t.is_punct or t.is_space or t.i in ctx.mark_tokens:
             continue
         if t.i in ctx.quote_of or "\n" in t.text or ctx.para_of[t.i] != ctx.para_of[close_tok.i]:
             return False
         if any(ctx.is_cue(a) is not None for a in [t, *t.ancestors] if a.i > close_tok.i):
             return False  # a following attribution: "..." she said, adding ...
-        if _descends_from(t, cue) and not _reaches_quote(t, cue, set(tokens)):
+        if _descends_from(ctx, t, cue) and not _reaches_quote(t, cue, set(tokens)):
             continue  # the cue's own modifier: said, "...", when asked about it
         return True
     return False
@@ -1024,13 +1049,13 @@ def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None
     if open_tok is None:
         return None
     k = open_tok.i - 1
-    while k >= 0 and ctx.doc[k].is_space:
+    while k >= 0 and ctx.tok[k].is_space:
         k -= 1
-    if k < 0 or ctx.doc[k].text != ":":
+    if k < 0 or ctx.tok[k].text != ":":
         return None
     sent = ctx.sents[ctx.sent_of[k]]
     for i in range(k - 1, sent.start - 1, -1):
-        token = ctx.doc[i]
+        token = ctx.tok[i]
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
@@ -1063,10 +1088,10 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     between = range(end_tok.i + 1, open_tok.i)
     if any(i in ctx.quote_of or i in ctx.mark_tokens for i in between):
         return False
-    rest = [i for i in between if not (ctx.doc[i].is_punct or ctx.doc[i].is_space)]
-    if any(ctx.is_cue(ctx.doc[i]) for i in rest):
+    rest = [i for i in between if not (ctx.tok[i].is_punct or ctx.tok[i].is_space)]
+    if any(ctx.is_cue(ctx.tok[i]) for i in rest):
         return False
-    if previous.kind != "direct" and any(_subjectless_participle(ctx.doc[i]) for i in rest):
+    if previous.kind != "direct" and any(_subjectless_participle(ctx.tok[i]) for i in rest):
         # 'telling CNN it was a "fake" and questioning how it had "got away with it"': the
         # speaker's next act, not more of the report
         return False
@@ -1076,8 +1101,8 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     # ...") is still only the attribution when every word of it hangs off the cue
     if not previous.cue:
         return False
-    cue = ctx.doc[previous.cue[-1]]
-    return all(ctx.sent_of[i] == ctx.sent_of[cue.i] and _descends_from(ctx.doc[i], cue) for i in rest)
+    cue = ctx.tok[previous.cue[-1]]
+    return all(ctx.sent_of[i] == ctx.sent_of[cue.i] and _descends_from(ctx, ctx.tok[i], cue) for i in rest)
 
 
 def _subjectless_participle(token: Token) -> bool:
@@ -1098,13 +1123,14 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
     if close_tok is None:
         return None
     doc = ctx.doc
+    tok = ctx.tok
     k = close_tok.i + 1
-    while k < len(doc) and (doc[k].is_space or doc[k].is_punct) and k not in ctx.mark_tokens:
+    while k < len(doc) and (tok[k].is_space or tok[k].is_punct) and k not in ctx.mark_tokens:
         k += 1
     if k >= len(doc) or ctx.para_of[k] - ctx.para_of[close_tok.i] > 1:
         return None
     sentence_end = ctx.sents[ctx.sent_of[k]].end
-    for token in doc[k:sentence_end]:
+    for token in tok[k:sentence_end]:
         if token.i in ctx.quote_of or token.i in ctx.mark_tokens or ctx.para_of[token.i] != ctx.para_of[k]:
             return None
         entry = ctx.is_cue(token)
@@ -1236,10 +1262,10 @@ def _phrase(ctx: _Context, head: Token) -> str:
     for child in head.rights:
         if child.dep_ in {"relcl", "acl", "appos", "punct"} and child.i > head.i:
             hi = min(hi, child.left_edge.i)
-    for token in ctx.doc[head.i + 1 : hi]:
+    for token in ctx.tok[head.i + 1 : hi]:
         if token.dep_ == "relcl":  # "a news conference in the capital that ..."
             hi = min(hi, token.left_edge.i)
-    while hi > lo + 1 and (ctx.doc[hi - 1].is_punct or ctx.doc[hi - 1].is_space):
+    while hi > lo + 1 and (ctx.tok[hi - 1].is_punct or ctx.tok[hi - 1].is_space):
         hi -= 1
     return ctx.doc[lo:hi].text
 
@@ -1253,9 +1279,10 @@ def _indirect_quotes(
     """Indirect and mixed quotes of cues the direct rules left, and ``according to X`` reports
     (which only give a medium to a quote whose cue they modify: ``"...," X said, according to Y``)."""
     drafts: list[_Draft] = []
-    doc = ctx.doc
-    for token in doc:
-        if token.i in used_cues or token.i in covered:
+    for i, token in enumerate(ctx.tok):
+        if not ctx.verbal[i] and ctx.lower[i] not in ctx.phrases:
+            continue  # neither a cue verb nor the start of a phrase cue
+        if i in used_cues or i in covered:
             continue
         entry = ctx.is_cue(token)
         if entry is not None:
@@ -1402,7 +1429,7 @@ def _object_tail(ctx: _Context, cue: Token, obj: Token) -> list[int]:
 
 def _ends_with_colon(ctx: _Context, cue: Token, content_start: int) -> bool:
     """Whether a colon is the last word between a cue and its content."""
-    words = [t for t in ctx.doc[cue.i + 1 : content_start] if not t.is_space]
+    words = [t for t in ctx.tok[cue.i + 1 : content_start] if not t.is_space]
     return bool(words) and words[-1].text == ":"
 
 
@@ -1410,15 +1437,18 @@ def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
     """``The governor added:`` followed by unquoted words: the rest of the paragraph, or the next
     paragraph when the colon ends this one (transcripts and block quotations)."""
     doc = ctx.doc
+    tok = ctx.tok
     k = cue.i + 1
-    while k < len(doc) and k not in ctx.mark_tokens and doc[k].text != ":" and _descends_from(doc[k], cue):
-        if doc[k].dep_ in {"ccomp", "dobj", "xcomp"} and doc[k].head.i == cue.i:
+    while (
+        k < len(doc) and k not in ctx.mark_tokens and tok[k].text != ":" and _descends_from(ctx, tok[k], cue)
+    ):
+        if tok[k].dep_ in {"ccomp", "dobj", "xcomp"} and tok[k].head.i == cue.i:
             return None
         k += 1
-    if k >= len(doc) or doc[k].text != ":":
+    if k >= len(doc) or tok[k].text != ":":
         return None
     start = k + 1
-    while start < len(doc) and doc[start].is_space:
+    while start < len(doc) and tok[start].is_space:
         start += 1
     if start >= len(doc) or start in ctx.quote_of or start in ctx.mark_tokens:
         return None  # a quotation: the direct rules have it
@@ -1426,7 +1456,7 @@ def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
         return None
     paragraph = ctx.para_of[start]
     end = start
-    while end < len(doc) and ctx.para_of[end] == paragraph and "\n" not in doc[end].text:
+    while end < len(doc) and ctx.para_of[end] == paragraph and "\n" not in tok[end].text:
         end += 1
     return list(range(start, end))
 
@@ -1438,7 +1468,7 @@ def _interrupted_rest(ctx: _Context, cue: Token) -> list[int]:
         [cue.i] + [t.i for c in cue.children if c.i > cue.i and c.dep_ in SUBJECT_DEPS for t in c.subtree]
     )
     k = own_end + 1
-    if k >= len(ctx.doc) or ctx.doc[k].text != ",":
+    if k >= len(ctx.doc) or ctx.tok[k].text != ",":
         return []
     for child in cue.rights:
         if child.i <= k or child.dep_ not in {"ccomp", "parataxis", "conj", "advcl"}:
@@ -1511,15 +1541,16 @@ def _clause_draft(
     ``MIN_INDIRECT_TOKENS``). ``subject`` is None for a report that names no speaker ("it was
     announced that ...")."""
     doc = ctx.doc
+    tok = ctx.tok
     speaker_range = set(range(*_np_span(ctx, subject, {cue.i}))) if subject is not None else set()
     paragraphs = {ctx.para_of[cue.i], ctx.para_of[clause[0]] if clause[0] > cue.i else ctx.para_of[cue.i]}
     if ctx.para_of[clause[0]] - ctx.para_of[cue.i] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
         paragraphs = {ctx.para_of[cue.i]}
     body = sorted(i for i in clause if i not in speaker_range and i != cue.i and ctx.para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
-    words = [i for i in body if not doc[i].is_punct]
+    words = [i for i in body if not tok[i].is_punct]
     if min_words is None:
-        is_object = any(doc[i].dep_ == "dobj" and doc[i].head.i == cue.i for i in words)
+        is_object = any(tok[i].dep_ == "dobj" and tok[i].head.i == cue.i for i in words)
         min_words = MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS
     if len(words) < min_words:
         return None
@@ -1533,7 +1564,7 @@ def _clause_draft(
         while (
             body[-1] + 1 < len(doc)
             and body[-1] + 1 in ctx.mark_tokens
-            and doc[body[-1]].idx < doc[body[-1] + 1].idx
+            and tok[body[-1]].idx < tok[body[-1] + 1].idx
         ):
             body.append(body[-1] + 1)
     ranges = _char_ranges(ctx, body)
@@ -1583,17 +1614,17 @@ def _pro_form(ctx: _Context, cue: Token) -> list[int]:
         return []
     own = [cue.i] + [t.i for c in cue.lefts if c.dep_ in SUBJECT_DEPS | {"aux", "neg"} for t in c.subtree]
     before = min(own) - 1
-    while before >= 0 and ctx.doc[before].is_space:
+    while before >= 0 and ctx.tok[before].is_space:
         before -= 1
     if before in ctx.mark_tokens:
         return []  # '"..." ⏎ Okafor said so.': the quotation before is what was said
-    token = ctx.doc[k]
+    token = ctx.tok[k]
     if token.lower_ in {"the", "as"} and k + 1 < len(ctx.doc):
-        token = ctx.doc[k + 1]  # "the same", "as much"
+        token = ctx.tok[k + 1]  # "the same", "as much"
     if token.lower_ not in PRO_FORM_CONTENTS or token.head.i != cue.i:
         return []
-    if (token.lower_ == "much") != (ctx.doc[k].lower_ == "as") or (
-        token.lower_ == "same" and ctx.doc[k].lower_ != "the"
+    if (token.lower_ == "much") != (ctx.tok[k].lower_ == "as") or (
+        token.lower_ == "same" and ctx.tok[k].lower_ != "the"
     ):
         return []
     if token.lower_ == "same":
@@ -1666,9 +1697,9 @@ def _rest_of_quotation(ctx: _Context, body: list[int]) -> list[int]:
 def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
     """End the content where the writer's additions start: a semicolon, a second report joined
     by a conjunction ("... and warned that ..."), or a trailing non-restrictive ", which ..." clause."""
-    doc = ctx.doc
+    tok = ctx.tok
     for n, i in enumerate(body):
-        token = doc[i]
+        token = tok[i]
         if i in ctx.quote_of or n == 0:
             continue
         if token.text == ";":
@@ -1689,7 +1720,7 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
         if (
             token.dep_ in {"conj", "advcl"}
             and _subjectless_participle(token)
-            and doc[token.left_edge.i - 1].pos_ == "CCONJ"
+            and tok[token.left_edge.i - 1].pos_ == "CCONJ"
             and token.head.tag_ in FINITE_TAGS
         ):
             # "telling reporters that the plan was dead *and questioning* why ...": a participle
@@ -1699,19 +1730,19 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
         before = token.left_edge.i - 1
         while before > 0 and before in ctx.mark_tokens:
             before -= 1  # 'has “expanded the party,” claiming ...'
-        if token.dep_ == "advcl" and token.tag_ == "VBG" and doc[before].text == ",":
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and tok[before].text == ",":
             # ", citing ...", ", arguing that ...": the writer's addition, or a report of its own
             return [j for j in body if j < before]
         if (
             token.dep_ == "advcl"
-            and doc[token.left_edge.i - 1].text in {",", "—", "–"}
+            and tok[token.left_edge.i - 1].text in {",", "—", "–"}
             and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in token.children)
         ):
             # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
             return [j for j in body if j < token.left_edge.i - 1]
         if token.dep_ == "relcl" and token.left_edge.lower_ in TRAILING_RELATIVES:
             comma = token.left_edge.i - 1
-            if comma >= 0 and doc[comma].text == "," and token.right_edge.i >= body[-1] - 1:
+            if comma >= 0 and tok[comma].text == "," and token.right_edge.i >= body[-1] - 1:
                 return [j for j in body if j < comma]
     return body
 
@@ -1731,10 +1762,10 @@ def _speech_act_of_speaker(ctx: _Context, verb: Token) -> bool:
 
 def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
     """Drop punctuation, spaces and dangling conjunctions at both ends (quote marks stay)."""
-    doc = ctx.doc
+    tok = ctx.tok
 
     def loose(i: int) -> bool:
-        t = doc[i]
+        t = tok[i]
         if t.text in KEPT_EDGE_SYMBOLS:
             return False
         return (t.is_punct or t.is_space or t.pos_ == "CCONJ") and i not in ctx.mark_tokens
@@ -1748,37 +1779,34 @@ def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
 
 def _char_ranges(ctx: _Context, tokens: list[int]) -> list[tuple[int, int]]:
     """Contiguous runs of token indices as character ranges."""
-    doc = ctx.doc
+    tok = ctx.tok
     ranges: list[tuple[int, int]] = []
     run: list[int] = []
     for i in tokens:
         if run and i != run[-1] + 1:
-            ranges.append((doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])))
+            ranges.append((tok[run[0]].idx, tok[run[-1]].idx + len(tok[run[-1]])))
             run = []
         run.append(i)
     if run:
-        ranges.append((doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])))
+        ranges.append((tok[run[0]].idx, tok[run[-1]].idx + len(tok[run[-1]])))
     return ranges
 
 
 def _phrase_cue_at(ctx: _Context, token: Token) -> PhraseCue | None:
-    if token.i in ctx.quote_of:
+    candidates = ctx.phrases.get(ctx.lower[token.i])
+    if candidates is None or token.i in ctx.quote_of:
         return None
-    for phrase in ctx.lex.phrases:
-        if phrase.type not in ctx.lex.types:
-            continue
+    for phrase in candidates:
         n = len(phrase.words)
-        if token.i + n > len(ctx.doc):
-            continue
-        if all(ctx.doc[token.i + k].lower_ == w for k, w in enumerate(phrase.words)):
+        if token.i + n <= len(ctx.lower) and tuple(ctx.lower[token.i : token.i + n]) == phrase.words:
             return phrase
     return None
 
 
 def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
     """``according to X, ...``: X is the speaker (or the medium of a quote already found)."""
-    doc = ctx.doc
-    last = doc[token.i + len(phrase.words) - 1]
+    tok = ctx.tok
+    last = tok[token.i + len(phrase.words) - 1]
     objects = [c for c in last.children if c.dep_ == "pobj"]
     if not objects:
         return None
@@ -1815,11 +1843,11 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
         for i in (t.i for t in clause_root.subtree)
         if i not in phrase_tokens and ctx.para_of[i] == ctx.para_of[token.i]
     )
-    while body and (doc[body[0]].is_punct or doc[body[0]].is_space):
+    while body and (tok[body[0]].is_punct or tok[body[0]].is_space):
         body.pop(0)
-    while body and (doc[body[-1]].is_punct or doc[body[-1]].is_space) and body[-1] not in ctx.mark_tokens:
+    while body and (tok[body[-1]].is_punct or tok[body[-1]].is_space) and body[-1] not in ctx.mark_tokens:
         body.pop()
-    if len([i for i in body if not doc[i].is_punct]) < MIN_INDIRECT_TOKENS:
+    if len([i for i in body if not tok[i].is_punct]) < MIN_INDIRECT_TOKENS:
         return None
     speaker = _np_span(ctx, source, set())
     cue_tokens = list(range(token.i, last.i + 1))
@@ -1842,6 +1870,7 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
 
 def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) -> Quote:
     doc = ctx.doc
+    tok = ctx.tok
     text = ctx.text
     speaker_spans: tuple[Span, ...] = ()
     speaker_text = None
@@ -1853,10 +1882,10 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
         span = doc[lo:hi]
         speaker_spans = (Span(span.start_char, span.end_char),)
         speaker_text = span.text
-        head = doc[draft.speaker_head] if draft.speaker_head is not None else span.root
+        head = tok[draft.speaker_head] if draft.speaker_head is not None else span.root
         referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
         if draft.name_at is not None:
-            head = doc[draft.name_at]
+            head = tok[draft.name_at]
             referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
             lo, hi = _np_span(ctx, head, set())
         if referent is not None:
@@ -1867,13 +1896,13 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
             if head.lower_ in PRONOUNS:
                 draft.confidence = min(draft.confidence, CONFIDENCE["unresolved-pronoun"])
         actor_id = _actor_at(findings, head)
-    cue_spans = tuple(Span(doc[i].idx, doc[i].idx + len(doc[i])) for i in sorted(set(draft.cue)))
+    cue_spans = tuple(Span(tok[i].idx, tok[i].idx + len(tok[i])) for i in sorted(set(draft.cue)))
     cue_spans = _merge_spans(cue_spans)
     content_spans = tuple(Span(s, e) for s, e in _without_dateline(text, draft.content))
     content = " … ".join(text[s.start : s.end] for s in content_spans)
     cue = " ".join(text[s.start : s.end] for s in cue_spans) or None
     evidence = tuple(sorted(set(speaker_spans + cue_spans + content_spans)))
-    anchor = doc[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
+    anchor = tok[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
     sentence = ctx.sent_of[anchor.i] if anchor is not None else 0
     return Quote(
         article_id=article.id,
@@ -1915,11 +1944,12 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
     ``he``/``she`` right after a quote by an unnamed speaker ("A coalition spokesman said ..., but
     he did not confirm ..."), which the person-only coreference would give to an earlier name."""
     doc = ctx.doc
+    tok = ctx.tok
     previous: _Draft | None = None
     for draft in drafts:
         if draft.speaker_head is None:
             continue
-        head = doc[draft.speaker_head]
+        head = tok[draft.speaker_head]
         lower = head.lower_
         if lower in {"who", "which", "that"} and head.head.dep_ == "relcl":
             if ctx.refs.referent_at(doc[head.i : head.i + 1]) is None:
@@ -1927,7 +1957,7 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
         elif lower == "it":
             draft.name_at = _it_antecedent(ctx, head)
         elif lower in {"he", "she"} and previous is not None and previous.speaker_head is not None:
-            before = doc[previous.speaker_head]
+            before = tok[previous.speaker_head]
             if (
                 before.tag_ == "NN"
                 and before.ent_type_ == ""
@@ -1941,7 +1971,7 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
 
 def _named_between(ctx: _Context, start: int, end: int) -> bool:
     """Whether a person is named between two tokens (then a pronoun may well mean them)."""
-    return any(t.ent_type_ == "PERSON" for t in ctx.doc[start + 1 : end])
+    return any(t.ent_type_ == "PERSON" for t in ctx.tok[start + 1 : end])
 
 
 def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
@@ -1952,7 +1982,7 @@ def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
     for i in range(pronoun.i - 1, -1, -1):
         if here - ctx.sent_of[i] > IT_WINDOW:
             return None
-        token = ctx.doc[i]
+        token = ctx.tok[i]
         if i in ctx.quote_of or token.dep_ not in {"nsubj", "nsubjpass"}:
             continue
         if token.tag_ not in {"NN", "NNP"} or token.ent_type_ in {"PERSON", "DATE", "CARDINAL"}:
