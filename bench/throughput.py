@@ -4,7 +4,10 @@ Generates a seeded corpus with bench/corpus.py, then for each worker count runs,
 and alternating so that machine load hits both alike:
 
 * bare: load the pipeline (``tidings.nlp.load``: the same model and ops) and ``nlp.pipe`` the article
-  bodies (read beforehand with tidings' reader, untimed) with ``n_process`` = workers;
+  bodies (read beforehand with tidings' reader, untimed) with ``n_process`` = workers; with more
+  than one process each gets one BLAS thread, as tidings' workers do (without it, bare spaCy ran
+  300 articles in 10.2-11.1 s instead of 8.1-8.2 s on the 2-core VM: the thread policy is not
+  what this benchmark compares);
 * tidings: ``tidings ingest CORPUS --db NEW.db --workers N`` (reading, parsing, every extractor wired into
   the pipeline, store writes, corpus steps).
 
@@ -39,6 +42,8 @@ import json, sys
 from tidings import nlp as tnlp
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 nlp = tnlp.load()
+if int(sys.argv[2]) > 1:
+    tnlp.limit_blas_threads(1)  # the policy of tidings' pool workers; the forked processes inherit it
 n = 0
 for doc in nlp.pipe(texts, batch_size=64, n_process=int(sys.argv[2])):
     n += len(doc)

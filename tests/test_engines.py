@@ -195,3 +195,22 @@ def test_ray_engine_asking_for_more_actors_than_cpus_fails_with_advice(
     with pytest.raises(TidingsError) as info:
         next(ray_engine.RayEngine(workers=3).map(iter([])))  # the local Ray has 2 CPUs
     assert info.value.code == "E803" and "the cluster has 2 CPUs" in str(info.value)
+
+
+def _blas_threads_in_pool_worker(_: int) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [info["num_threads"] for info in threadpool_info() if info.get("user_api") == "blas"]
+
+
+def test_pool_workers_run_one_blas_thread_each() -> None:
+    """Two workers on two cores with a BLAS pool of one thread per core each would run four
+    threads on two cores; each worker is capped to one."""
+    import multiprocessing as mp
+
+    from tidings import run
+
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1, initializer=run._init_pool_worker, initargs=(None, {})) as pool:
+        threads = pool.map(_blas_threads_in_pool_worker, [0])[0]
+    assert threads and all(n == 1 for n in threads)

@@ -13,6 +13,7 @@ input order, so the output does not depend on the number of workers. At most
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import sys
@@ -78,17 +79,33 @@ def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
 
 def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
     """Parse and extract one batch in this process (the worker task)."""
+    return list(zip(articles, extract_batch(articles), strict=True))
+
+
+def extract_batch(articles: list[Article]) -> list[Findings]:
+    """The findings of each article of a batch, in order. A pool worker returns only these: the
+    caller already holds the articles, and sending their texts back would double the traffic."""
     from tidings.extract import extract
 
     nlp_ = _STATE["nlp"]
     kb = _STATE["kb"]
     docs = nlp_.pipe([a.text for a in articles], batch_size=len(articles) or 1)
-    return [(article, extract(doc, article, kb)) for doc, article in zip(docs, articles, strict=True)]
+    return [extract(doc, article, kb) for doc, article in zip(docs, articles, strict=True)]
 
 
 def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
     if "nlp" not in _STATE or _STATE.get("key") != (model, repr(sorted(knowledge_options.items()))):
         _init_worker(model, knowledge_options)
+
+
+def _init_pool_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
+    """A pool worker: one BLAS thread (the workers already use every core; more threads only
+    spin and take CPU from the others), then the pipeline and knowledge."""
+    from tidings import nlp
+
+    nlp.limit_blas_threads(1)
+    _ensure_state(model, knowledge_options)
+    gc.freeze()  # see LocalEngine.map
 
 
 def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versions:
@@ -235,16 +252,22 @@ class LocalEngine:
             # Load once here: forked workers inherit the pipeline and knowledge (copy-on-write)
             # instead of each spending seconds of CPU loading its own, as spaCy's n_process does.
             _ensure_state(self.model, self.knowledge_options)
+            # Everything loaded so far lives as long as the process: keep the cyclic garbage
+            # collector from scanning it again and again (and from touching, i.e. copying, the
+            # pages the workers share).
+            gc.freeze()
         with ctx.Pool(
-            self.workers, initializer=_ensure_state, initargs=(self.model, self.knowledge_options)
+            self.workers, initializer=_init_pool_worker, initargs=(self.model, self.knowledge_options)
         ) as pool:
-            queue: deque[Any] = deque()
+            queue: deque[tuple[list[Article], Any]] = deque()
             for batch in batches:
-                queue.append(pool.apply_async(process_batch, (batch,)))
+                queue.append((batch, pool.apply_async(extract_batch, (batch,))))
                 if len(queue) >= self.workers * IN_FLIGHT_PER_WORKER:
-                    yield queue.popleft().get()
+                    sent, result = queue.popleft()
+                    yield list(zip(sent, result.get(), strict=True))
             while queue:
-                yield queue.popleft().get()
+                sent, result = queue.popleft()
+                yield list(zip(sent, result.get(), strict=True))
 
 
 def _import_knowledge(store: Store, kb: Any = None) -> None:

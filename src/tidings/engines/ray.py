@@ -15,6 +15,7 @@ installed in the same version as the driver; see docs/scale.md.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,14 +74,17 @@ class ArticleWorker:
     """A Ray actor body: one spaCy pipeline and one knowledge bundle, many batches."""
 
     def __init__(self, model: str | None, knowledge_options: dict[str, Any]) -> None:
+        from tidings import nlp
         from tidings.run import _init_worker
 
+        nlp.limit_blas_threads(1)  # an actor holds one CPU: extra BLAS threads would only spin
         _init_worker(model, knowledge_options)
+        gc.freeze()  # the loaded pipeline and knowledge live as long as the actor: never rescan them
 
-    def process(self, batch: list[Article]) -> list[tuple[Article, Findings]]:
-        from tidings.run import process_batch
+    def process(self, batch: list[Article]) -> list[Findings]:
+        from tidings.run import extract_batch
 
-        return process_batch(batch)
+        return extract_batch(batch)
 
     def ready(self) -> bool:
         return True
@@ -119,13 +123,14 @@ class RayEngine:
                     detail=f"{n_actors} actors did not start within {ACTOR_START_TIMEOUT_S} s "
                     f"(the cluster has {cpus:g} CPUs; give --workers at most that)",
                 ) from exc
-            queued: deque[tuple[Any, int]] = deque()  # (result ref, actor index), in input order
+            # (batch, result ref, actor index), in input order; actors return only the findings
+            queued: deque[tuple[list[Article], Any, int]] = deque()
             load = [0] * n_actors
             limit = n_actors * max(1, self.in_flight_per_worker)
             for batch in batches:
                 # The least busy actor takes the next batch; ties go to the lowest index.
                 index = min(range(n_actors), key=load.__getitem__)
-                queued.append((actors[index].process.remote(batch), index))
+                queued.append((batch, actors[index].process.remote(batch), index))
                 load[index] += 1
                 if len(queued) >= limit:
                     yield self._next(ray, queued, load)
@@ -137,10 +142,12 @@ class RayEngine:
             if started:
                 ray.shutdown()
 
-    def _next(self, ray: Any, queued: deque[tuple[Any, int]], load: list[int]) -> Any:
-        ref, index = queued.popleft()
+    def _next(
+        self, ray: Any, queued: deque[tuple[list[Article], Any, int]], load: list[int]
+    ) -> list[tuple[Article, Findings]]:
+        batch, ref, index = queued.popleft()
         load[index] -= 1
-        return self._get(ray, ref)
+        return list(zip(batch, self._get(ray, ref), strict=True))
 
     @staticmethod
     def _get(ray: Any, refs: Any, timeout: float | None = None) -> Any:
