@@ -166,7 +166,10 @@ class Finding:
         record: dict[str, Any] = {"id": self.id}
         for name in _field_names(type(self)):
             value = getattr(self, name)
-            if isinstance(value, tuple) and all(isinstance(v, Span) for v in value):
+            kind = type(value)
+            if value is None or kind is str or kind is int or kind is bool:
+                pass  # most columns: stored as they are (the checks below would say the same)
+            elif isinstance(value, tuple) and all(isinstance(v, Span) for v in value):
                 value = spans_to_json(value)
             elif isinstance(value, Span):
                 value = spans_to_json([value])

@@ -252,7 +252,6 @@ class _Resolver:
         self.dateline = self._dateline_tokens()
         self.deferred: set[int] = set()  # conjuncts of premodifiers, read after their phrase
         self.taken: set[int] = set()  # tokens of bodies some mention was built on
-        self._referents: dict[int, Any] = {}  # token index -> its coreference referent (or None)
 
     # ---- driver -----------------------------------------------------------------------------
 
@@ -435,19 +434,25 @@ class _Resolver:
         yield from later
 
     def _candidate_heads(self) -> Iterable[Token]:
+        from spacy.symbols import NOUN, PRON, PROPN
+
+        dateline, match_of = self.dateline, self.match_of
         for token in self.doc:
-            if token.i in self.dateline:
+            i = token.i
+            if i in dateline:
                 continue
-            if token.i in self.match_of and not self._agent_ok(self.match_of[token.i]):
+            m = match_of.get(i)
+            if m is not None and not self._agent_ok(m):
                 continue
-            if token.pos_ in {"NOUN", "PROPN"} or token.i in self.match_of:
-                if token.dep_ not in MODIFIER_DEPS or (token.dep_ == "poss" and self._is_person_token(token)):
+            pos = token.pos  # the integer id: cheaper than the pos_ string for every token
+            if pos == NOUN or pos == PROPN or m is not None:
+                dep = token.dep_
+                if dep not in MODIFIER_DEPS or (dep == "poss" and self._is_person_token(token)):
                     # A multi-token name's head is its last token; skip the inner ones.
-                    m = self.match_of.get(token.i)
-                    if m is not None and token.i != m.end - 1 and token.head.i in range(m.start, m.end):
+                    if m is not None and i != m.end - 1 and token.head.i in range(m.start, m.end):
                         continue
                     yield token
-            elif token.pos_ == "PRON" and token.lower_ in PERSONAL_PRONOUNS:
+            elif pos == PRON and token.lower_ in PERSONAL_PRONOUNS:
                 yield token
 
     @staticmethod
@@ -922,9 +927,10 @@ class _Resolver:
     def _referent(self, head: Token) -> Any:
         if self.refs is None:
             return None
-        if head.i not in self._referents:  # asked for again and again for the same head
-            self._referents[head.i] = self.refs.referent_at(self.doc[head.i : head.i + 1])
-        return self._referents[head.i]
+        at = getattr(self.refs, "referent_at_token", None)
+        if at is not None:
+            return at(head.i)
+        return self.refs.referent_at(self.doc[head.i : head.i + 1])
 
     # ---- persons ------------------------------------------------------------------------------
 

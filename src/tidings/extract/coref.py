@@ -149,6 +149,11 @@ class References:
                     break
         return None if index is None else self.referents[index]
 
+    def referent_at_token(self, i: int) -> Referent | None:
+        """The referent with a mention covering token ``i`` (``referent_at`` of a one-token span)."""
+        index = self.by_token.get(i)
+        return None if index is None else self.referents[index]
+
     def by_id(self, referent_id: int) -> Referent | None:
         for referent in self.referents:
             if referent.id == referent_id:

@@ -551,9 +551,13 @@ class ActorKB:
     def find(self, words: Sequence[str]) -> list[Match]:
         """Non-overlapping longest matches, left to right."""
         keys = [word_key(w) for w in words]
+        index = self._index
         out: list[Match] = []
         i = 0
         while i < len(words):
+            if keys[i] not in index:  # most words start no phrase: skip the call
+                i += 1
+                continue
             m = self.match_at(words, i, keys)
             if m is None:
                 i += 1
