@@ -27,7 +27,7 @@ from tidings import __version__
 from tidings.errors import reason
 from tidings.ingest import ReadOptions, read_paths
 from tidings.store import Store
-from tidings.types import Article, Findings, Rejected, Versions
+from tidings.types import Article, Findings, Rejected, StoreRows, Versions
 
 # Longest article text sent to the parser. The longest single news features we have seen run to
 # ~60,000 characters; anything far beyond is a concatenation or a mis-read file, and would take
@@ -83,14 +83,22 @@ def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
 
 
 def extract_batch(articles: list[Article]) -> list[Findings]:
-    """The findings of each article of a batch, in order. A pool worker returns only these: the
-    caller already holds the articles, and sending their texts back would double the traffic."""
+    """The findings of each article of a batch, in order."""
     from tidings.extract import extract
 
     nlp_ = _STATE["nlp"]
     kb = _STATE["kb"]
     docs = nlp_.pipe([a.text for a in articles], batch_size=len(articles) or 1)
     return [extract(doc, article, kb) for doc, article in zip(docs, articles, strict=True)]
+
+
+def rows_batch(articles: list[Article]) -> list[StoreRows]:
+    """What a pool worker or Ray actor sends back for a batch: each article's findings as store
+    rows, in order. Not the articles: the caller holds them, and sending their texts back would
+    double the traffic; not finding objects: the writer would have to turn them into rows."""
+    from tidings.store import store_rows
+
+    return [store_rows(findings) for findings in extract_batch(articles)]
 
 
 def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
@@ -206,7 +214,7 @@ def ingest(
         yield from flush()
         store.write_rejected(rejected_batch)
 
-    def write(results: list[tuple[Article, Findings]]) -> None:
+    def write(results: list[tuple[Article, Findings | StoreRows]]) -> None:
         store.write(results, report.versions)
         report.ingested += len(results)
         report.words += sum(a.word_count for a, _ in results)
@@ -228,7 +236,9 @@ def ingest(
 class Engine(Protocol):
     """Runs parse+extract over batches, yielding results in input order (the writer is the caller)."""
 
-    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings]]]: ...
+    def map(
+        self, batches: Iterator[list[Article]]
+    ) -> Iterator[list[tuple[Article, Findings | StoreRows]]]: ...
 
 
 @dataclass
@@ -239,7 +249,7 @@ class LocalEngine:
     model: str | None = None
     knowledge_options: dict[str, Any] = field(default_factory=dict)
 
-    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings]]]:
+    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings | StoreRows]]]:
         if self.workers <= 1:
             _ensure_state(self.model, self.knowledge_options)
             for batch in batches:
@@ -261,7 +271,7 @@ class LocalEngine:
         ) as pool:
             queue: deque[tuple[list[Article], Any]] = deque()
             for batch in batches:
-                queue.append((batch, pool.apply_async(extract_batch, (batch,))))
+                queue.append((batch, pool.apply_async(rows_batch, (batch,))))
                 if len(queue) >= self.workers * IN_FLIGHT_PER_WORKER:
                     sent, result = queue.popleft()
                     yield list(zip(sent, result.get(), strict=True))

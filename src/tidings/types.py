@@ -215,3 +215,18 @@ class Findings:
 
     def all(self) -> tuple[Finding, ...]:
         return self.entities + self.actors + self.quotes + self.events
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreRows:
+    """One article's findings already turned into store rows (``tidings.store.finding_rows``).
+
+    Pool workers and Ray actors send these back instead of ``Findings``: building the rows where
+    the findings are made leaves the single writer only SQL to run, and rows of plain values
+    pickle in a quarter of the time the finding objects take. The store writes either form alike.
+    """
+
+    article_id: str
+    rows: dict[str, list[dict[str, Any]]]  # finding table -> rows, duplicates removed
+    learned_roles: tuple[Any, ...] = ()
+    notes: tuple[str, ...] = ()

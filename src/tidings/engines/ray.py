@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tidings.errors import TidingsError
-from tidings.types import Article, Findings
+from tidings.types import Article, StoreRows
 
 # Batches queued per actor: one being parsed and one waiting, so an actor never idles between
 # batches while the driver writes. More only adds memory (each batch holds its articles and findings).
@@ -81,10 +81,10 @@ class ArticleWorker:
         _init_worker(model, knowledge_options)
         gc.freeze()  # the loaded pipeline and knowledge live as long as the actor: never rescan them
 
-    def process(self, batch: list[Article]) -> list[Findings]:
-        from tidings.run import extract_batch
+    def process(self, batch: list[Article]) -> list[StoreRows]:
+        from tidings.run import rows_batch
 
-        return extract_batch(batch)
+        return rows_batch(batch)
 
     def ready(self) -> bool:
         return True
@@ -103,7 +103,7 @@ class RayEngine:
     knowledge_options: dict[str, Any] = field(default_factory=dict)
     in_flight_per_worker: int = IN_FLIGHT_PER_ACTOR
 
-    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings]]]:
+    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, StoreRows]]]:
         ray = import_ray()
         started = connect(ray, self.address, self.workers)
         actors: list[Any] = []
@@ -144,7 +144,7 @@ class RayEngine:
 
     def _next(
         self, ray: Any, queued: deque[tuple[list[Article], Any, int]], load: list[int]
-    ) -> list[tuple[Article, Findings]]:
+    ) -> list[tuple[Article, StoreRows]]:
         batch, ref, index = queued.popleft()
         load[index] -= 1
         return list(zip(batch, self._get(ray, ref), strict=True))

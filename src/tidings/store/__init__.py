@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tidings.errors import TidingsError
-from tidings.types import Article, Finding, Findings, Rejected, Versions
+from tidings.types import Article, Finding, Findings, Rejected, StoreRows, Versions
 
 SCHEMA_VERSION = 2  # 2: article_signatures (added as a new table, no migration step)
 
@@ -347,7 +347,7 @@ class Store:
 
     def write(
         self,
-        items: Iterable[tuple[Article, Findings]],
+        items: Iterable[tuple[Article, Findings | StoreRows]],
         versions: Versions | None = None,
     ) -> int:
         """Store articles with their findings in one transaction; replaces earlier findings.
@@ -369,8 +369,8 @@ class Store:
         columns: dict[str, set[str]] = {}  # each table's column names, looked up once
         learned: list[Any] = []
         for _, findings in batch:
-            for finding in findings.all():
-                by_table[finding.table].append(_finding_record(finding, columns))
+            for name, rows in finding_rows(findings, columns).items():
+                by_table[name].extend(rows)
             learned.extend(findings.learned_roles)
         ids = [row["id"] for row in article_rows]
         with self.engine.begin() as conn:
@@ -379,10 +379,8 @@ class Store:
                 table = FINDING_TABLES[name]
                 for i in range(0, len(ids), 500):
                     conn.execute(table.delete().where(table.c.article_id.in_(ids[i : i + 500])))
-                # Two rules can produce the same finding id: keep the first, deterministically.
-                unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
-                if unique:
-                    conn.execute(table.insert(), unique)
+                if rows:
+                    conn.execute(table.insert(), rows)
             if learned:
                 from tidings.store.knowledge import write_learned_roles
 
@@ -606,6 +604,32 @@ def article_record(article: Article) -> dict[str, Any]:
         "word_count": article.word_count,
         "text": article.text,
     }
+
+
+def finding_rows(
+    findings: Findings | StoreRows, columns: dict[str, set[str]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The store rows of one article's findings, by table. When two rules produce the same finding
+    id, the first is kept (deterministically)."""
+    if isinstance(findings, StoreRows):
+        return findings.rows
+    columns = {} if columns is None else columns
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings.all():
+        by_table.setdefault(finding.table, []).append(_finding_record(finding, columns))
+    return {
+        name: list({r["id"]: r for r in reversed(rows)}.values())[::-1] for name, rows in by_table.items()
+    }
+
+
+def store_rows(findings: Findings) -> StoreRows:
+    """``Findings`` as the rows the store writes (see ``tidings.types.StoreRows``)."""
+    return StoreRows(
+        article_id=findings.article_id,
+        rows=finding_rows(findings),
+        learned_roles=findings.learned_roles,
+        notes=findings.notes,
+    )
 
 
 def _finding_record(finding: Finding, columns: dict[str, set[str]] | None = None) -> dict[str, Any]:

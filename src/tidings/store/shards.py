@@ -33,14 +33,14 @@ from tidings.store import (
     FINDING_TABLES,
     SCHEMA_VERSION,
     Store,
-    _finding_record,
     _upsert,
     article_record,
     articles,
+    finding_rows,
     rejected,
     rejected_record,
 )
-from tidings.types import Article, Findings, Rejected, Versions, spans_from_json, spans_to_json
+from tidings.types import Article, Findings, Rejected, StoreRows, Versions, spans_from_json, spans_to_json
 
 MANIFEST = "tidings-shards.json"
 FORMAT = "tidings-shards/1"
@@ -132,19 +132,16 @@ class ShardWriter:
         """Nothing is known before loading: every article is parsed (loading deduplicates)."""
         return set()
 
-    def write(self, items: Iterable[tuple[Article, Findings]], versions: Versions | None = None) -> int:
+    def write(
+        self, items: Iterable[tuple[Article, Findings | StoreRows]], versions: Versions | None = None
+    ) -> int:
         n = 0
         for article, findings in items:
             record = article_record(article)
             record["versions"] = versions.to_json() if versions else None
             self._articles.append(record)
-            by_table: dict[str, list[dict[str, Any]]] = {}
-            for finding in findings.all():
-                by_table.setdefault(finding.table, []).append(_finding_record(finding))
-            for name, rows in by_table.items():
-                # As Store.write: when two rules produce the same finding id, the first is kept.
-                unique = list({r["id"]: r for r in reversed(rows)}.values())[::-1]
-                self._findings.setdefault(name, []).extend(unique)
+            for name, rows in finding_rows(findings).items():  # as Store.write
+                self._findings.setdefault(name, []).extend(rows)
             self._learned.extend(learned_role_record(role) for role in findings.learned_roles)
             n += 1
         if len(self._articles) >= self.part_articles:
