@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from spacy.attrs import LOWER, ORTH
+
 from tidings.extract import sentence_index
 from tidings.knowledge.kb import (
     NON_COUNTRY_CODES,
@@ -133,6 +135,8 @@ OBJECT_DEPS = frozenset({"dobj", "dative", "iobj"})
 # Kinds of actor that are not context for a title's country: the news agency in the dateline
 # ("ANKARA (Reuters)") reports the story, it does not place the minister.
 CONTEXT_IGNORED_KINDS = frozenset({"media"})
+# A dateline is looked for in the text of this many opening tokens (more when it is longer).
+DATELINE_TOKENS = 64
 # Confidence of a person whose country came from context rather than the title itself, by source.
 # Set by eye on the sample corpus: a sentence's subject is usually the minister's own country
 # ("Turkey will not ..., Defence Minister Kemal Aydın said"); a dateline is where the reporter was.
@@ -235,9 +239,14 @@ class _Resolver:
         self.kb = kb
         self.day = article.published
         self.sent_of = sentence_index(doc)
-        self.words = [t.text for t in doc]
+        # Words and their lower-case forms from spaCy's arrays: one call instead of a Token object
+        # per word.
+        strings = doc.vocab.strings
+        ids = doc.to_array([ORTH, LOWER]).tolist() if len(doc) else []
+        orth, lower = [row[0] for row in ids], [row[1] for row in ids]
+        self.words = [strings[i] for i in orth]
         self.match_of: dict[int, Match] = {}
-        for m in kb.find(self.words):
+        for m in kb.find(self.words, keys=[strings[i].replace("’", "'") for i in lower]):
             for i in range(m.start, m.end):
                 self.match_of[i] = m
         if refs is None and resolve_references is not None:
@@ -414,7 +423,10 @@ class _Resolver:
         dateline = (self.article.dateline or "").strip()
         if not dateline:
             return range(0)
-        text = self.doc.text  # rebuilt from the tokens on every read: only when needed
+        # The opening tokens suffice (doc.text rebuilds the whole document from its tokens).
+        text = self.doc[:DATELINE_TOKENS].text if len(self.doc) > DATELINE_TOKENS else self.doc.text
+        if len(text) < len(dateline) + (len(text) - len(text.lstrip())):
+            text = self.doc.text
         lead = len(text) - len(text.lstrip())
         if not text[lead:].upper().startswith(dateline.upper()):
             return range(0)

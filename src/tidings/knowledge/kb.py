@@ -548,9 +548,10 @@ class ActorKB:
             return None
         return Match(start=i, end=i + best_len, entries=tuple(entries))
 
-    def find(self, words: Sequence[str]) -> list[Match]:
-        """Non-overlapping longest matches, left to right."""
-        keys = [word_key(w) for w in words]
+    def find(self, words: Sequence[str], keys: Sequence[str] | None = None) -> list[Match]:
+        """Non-overlapping longest matches, left to right. ``keys`` are the words' ``word_key``s
+        when the caller has them already."""
+        keys = [word_key(w) for w in words] if keys is None else keys
         index = self._index
         out: list[Match] = []
         i = 0
