@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from tidings.errors import TidingsError
 from tidings.types import Article, Finding, Findings, Rejected, StoreRows, Versions
 
-SCHEMA_VERSION = 2  # 2: article_signatures (added as a new table, no migration step)
+SCHEMA_VERSION = 2  # 2: article_signatures, article_bands (added tables, no migration step)
 
 metadata = sa.MetaData()
 
@@ -241,8 +241,9 @@ events = sa.Table(
     sa.Index("ix_events_date", "date"),
 )
 
-# Near-duplicate signatures (tidings.corpus.clusters): computed once per article, so clustering
-# after an ingest reads these ~1 KB rows instead of re-reading and re-hashing every text.
+# Near-duplicate detection (tidings.corpus.clusters): each article's MinHash signature and its LSH
+# band keys, computed once, so that clustering new articles reads only their candidates (memory and
+# time per ingest do not grow with the database).
 article_signatures = sa.Table(
     "article_signatures",
     metadata,
@@ -251,6 +252,14 @@ article_signatures = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),  # number of distinct shingles
     sa.Column("exact", T, nullable=False),  # hash of the word sequence
     sa.Column("minhash", sa.LargeBinary, nullable=False),
+    sa.Index("ix_article_signatures_exact", "exact"),
+)
+article_bands = sa.Table(
+    "article_bands",
+    metadata,
+    sa.Column("key", T, primary_key=True),  # LSH band number and the band's hash values
+    sa.Column("article_id", T, primary_key=True),
+    sa.Index("ix_article_bands_article", "article_id"),
 )
 
 FINDING_TABLES: dict[str, sa.Table] = {
@@ -375,6 +384,7 @@ class Store:
         ids = [row["id"] for row in article_rows]
         with self.engine.begin() as conn:
             _upsert(conn, articles, article_rows)
+            forget_signatures(conn, ids)
             for name, rows in by_table.items():
                 table = FINDING_TABLES[name]
                 for i in range(0, len(ids), 500):
@@ -413,13 +423,18 @@ class Store:
 
     def set_clusters(self, assignments: dict[str, str]) -> int:
         """Write ``articles.cluster``; only rows whose cluster changes are updated. Returns how many."""
+        ids = sorted(assignments)
+        changed: list[dict[str, str]] = []
         with self.engine.begin() as conn:
-            current = {row[0]: row[1] for row in conn.execute(sa.select(articles.c.id, articles.c.cluster))}
-            changed = [
-                {"key": article_id, "cluster": cluster}
-                for article_id, cluster in sorted(assignments.items())
-                if article_id in current and current[article_id] != cluster
-            ]
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                query = sa.select(articles.c.id, articles.c.cluster).where(articles.c.id.in_(chunk))
+                current = {r[0]: r[1] for r in conn.execute(query)}
+                changed += [
+                    {"key": a, "cluster": assignments[a]}
+                    for a in chunk
+                    if a in current and current[a] != assignments[a]
+                ]
             if changed:
                 stmt = (
                     articles.update()
@@ -429,14 +444,51 @@ class Store:
                 conn.execute(stmt, changed)
         return len(changed)
 
-    def ids_without_signature(self, method: str) -> list[str]:
-        """Ids of articles with no near-duplicate signature made by ``method``, sorted."""
+    def merge_clusters(self, old: Sequence[str], new: str) -> None:
+        """Give every article of the clusters ``old`` the cluster id ``new``."""
+        with self.engine.begin() as conn:
+            for i in range(0, len(old), 500):
+                conn.execute(
+                    articles.update()
+                    .where(articles.c.cluster.in_(list(old[i : i + 500])))
+                    .values(cluster=new)
+                )
+
+    def clusters_of(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The stored cluster of each of these articles (None where none is stored yet)."""
+        out: dict[str, str | None] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = list(ids[i : i + 500])
+                out.update(
+                    (r[0], r[1])
+                    for r in conn.execute(
+                        sa.select(articles.c.id, articles.c.cluster).where(articles.c.id.in_(chunk))
+                    )
+                )
+        return out
+
+    def signature_methods(self) -> set[str]:
+        """The methods the stored signatures were made with."""
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(article_signatures.c.method).distinct())}
+
+    def reset_signatures(self) -> None:
+        """Forget every signature, band and cluster (the signature method changed)."""
+        with self.engine.begin() as conn:
+            conn.execute(article_bands.delete())
+            conn.execute(article_signatures.delete())
+            conn.execute(articles.update().values(cluster=None))
+
+    def ids_without_signature(self, limit: int = 500) -> list[str]:
+        """Up to ``limit`` ids (the smallest first) of articles that have no signature yet."""
         s = article_signatures
         query = (
             sa.select(articles.c.id)
             .select_from(articles.outerjoin(s, s.c.article_id == articles.c.id))
-            .where(sa.or_(s.c.article_id.is_(None), s.c.method != method))
+            .where(s.c.article_id.is_(None))
             .order_by(articles.c.id)
+            .limit(limit)
         )
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
@@ -447,23 +499,82 @@ class Store:
             rows = conn.execute(sa.select(articles.c.id, articles.c.text).where(articles.c.id.in_(list(ids))))
             return sorted((row[0], row[1]) for row in rows)
 
-    def write_signatures(self, rows: list[dict[str, Any]]) -> None:
-        """Store near-duplicate signatures (keys: article_id, method, size, exact, minhash)."""
-        if rows:
-            with self.engine.begin() as conn:
-                _upsert(conn, article_signatures, sorted(rows, key=lambda r: r["article_id"]))
+    def write_signatures(self, rows: list[dict[str, Any]], bands: list[dict[str, str]]) -> None:
+        """Store signatures (keys: article_id, method, size, exact, minhash) and the LSH band keys
+        of their articles (keys: key, article_id), replacing any the articles had."""
+        if not rows:
+            return
+        ids = sorted(r["article_id"] for r in rows)
+        with self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):
+                conn.execute(article_bands.delete().where(article_bands.c.article_id.in_(ids[i : i + 500])))
+            _upsert(conn, article_signatures, sorted(rows, key=lambda r: r["article_id"]))
+            if bands:
+                conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
 
-    def signatures(self, method: str) -> Iterator[tuple[str, int, str, bytes]]:
-        """(article_id, size, exact, minhash) of every stored signature made by ``method``, by id."""
-        s = article_signatures
+    def band_matches(self, keys: Sequence[str]) -> list[tuple[str, str]]:
+        """(key, article_id) of stored band keys among ``keys``."""
+        out: list[tuple[str, str]] = []
+        b = article_bands
+        unique = sorted(set(keys))
         with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-                sa.select(s.c.article_id, s.c.size, s.c.exact, s.c.minhash)
-                .where(s.c.method == method)
-                .order_by(s.c.article_id)
-            )
-            for row in result:
-                yield row[0], int(row[1]), row[2], bytes(row[3])
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                out += [
+                    (r[0], r[1])
+                    for r in conn.execute(sa.select(b.c.key, b.c.article_id).where(b.c.key.in_(chunk)))
+                ]
+        return out
+
+    def exact_matches(self, exacts: Sequence[str]) -> list[tuple[str, str]]:
+        """(exact, article_id) of stored signatures whose word-sequence hash is among ``exacts``."""
+        out: list[tuple[str, str]] = []
+        s = article_signatures
+        unique = sorted(set(exacts))
+        with self.engine.connect() as conn:
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                out += [
+                    (r[0], r[1])
+                    for r in conn.execute(sa.select(s.c.exact, s.c.article_id).where(s.c.exact.in_(chunk)))
+                ]
+        return out
+
+    def signatures_of(self, ids: Sequence[str]) -> dict[str, tuple[str, int, str, bytes]]:
+        """article_id -> (method, size, exact, minhash) of the stored signatures of these articles."""
+        out: dict[str, tuple[str, int, str, bytes]] = {}
+        s = article_signatures
+        unique = sorted(set(ids))
+        with self.engine.connect() as conn:
+            for i in range(0, len(unique), 500):
+                chunk = unique[i : i + 500]
+                for r in conn.execute(
+                    sa.select(s.c.article_id, s.c.method, s.c.size, s.c.exact, s.c.minhash).where(
+                        s.c.article_id.in_(chunk)
+                    )
+                ):
+                    out[r[0]] = (r[1], int(r[2]), r[3], bytes(r[4]))
+        return out
+
+    def cluster_summary(self) -> dict[str, int]:
+        """Articles, clusters, clusters of more than one article and the articles in them."""
+        c = sa.func.coalesce(articles.c.cluster, articles.c.id)
+        sizes = sa.select(c.label("cluster"), sa.func.count().label("n")).group_by(c).subquery()
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(
+                    sa.func.coalesce(sa.func.sum(sizes.c.n), 0),
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(sa.case((sizes.c.n > 1, 1), else_=0)), 0),
+                    sa.func.coalesce(sa.func.sum(sa.case((sizes.c.n > 1, sizes.c.n), else_=0)), 0),
+                )
+            ).one()
+        return {
+            "articles": int(row[0]),
+            "clusters": int(row[1]),
+            "multi_article_clusters": int(row[2]),
+            "articles_in_multi_article_clusters": int(row[3]),
+        }
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -549,6 +660,14 @@ class Store:
                 yield dict(row)
 
 
+def forget_signatures(conn: Connection, ids: Sequence[str]) -> None:
+    """Drop the near-duplicate signatures of articles being rewritten: their upsert cleared their
+    cluster, so the next clustering treats them as new (tidings.corpus.clusters)."""
+    for table in (article_signatures, article_bands):
+        for i in range(0, len(ids), 500):
+            conn.execute(table.delete().where(table.c.article_id.in_(list(ids[i : i + 500]))))
+
+
 def find_article(conn: Connection, article_id: str) -> Any:
     """The article row with this id, or the only one whose id starts with it (6+ characters)."""
     row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
@@ -575,7 +694,9 @@ def rejected_record(r: Rejected) -> dict[str, Any]:
     }
 
 
-INTERNAL_TABLES = frozenset({"meta", "article_signatures"})  # bookkeeping, not data users export
+INTERNAL_TABLES = frozenset(
+    {"meta", "article_signatures", "article_bands"}
+)  # bookkeeping, not data users export
 
 
 def exportable_tables() -> list[str]:

@@ -37,6 +37,7 @@ from tidings.store import (
     article_record,
     articles,
     finding_rows,
+    forget_signatures,
     rejected,
     rejected_record,
 )
@@ -278,6 +279,7 @@ def write_part(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
     ids = [r["id"] for r in article_rows]
     with store.engine.begin() as conn:
         _upsert(conn, articles, article_rows)
+        forget_signatures(conn, ids)
         for table in FINDING_TABLES.values():
             for i in range(0, len(ids), DELETE_CHUNK):
                 conn.execute(table.delete().where(table.c.article_id.in_(ids[i : i + DELETE_CHUNK])))
