@@ -35,6 +35,7 @@ from tidings.types import Article, Findings, Rejected, StoreRows, Versions
 MAX_ARTICLE_CHARS = 1_000_000
 BATCH_SIZE = 64  # articles per worker task and per write transaction
 IN_FLIGHT_PER_WORKER = 2
+SEEN_WINDOW = 50_000  # ids remembered to count repeats within a run (at least the in-flight window)
 
 
 @dataclass
@@ -174,7 +175,11 @@ def ingest(
     report.versions = versions_for(model, knowledge_options)
     if database_steps:
         _import_knowledge(store)
-    seen: set[str] = set()
+    # Ids of this run not yet known to the store (in flight to the workers or the writer), so that
+    # a repeated article is counted once. Bounded: an id older than the in-flight window is in the
+    # store, where known_ids finds it; a set of every id would grow with the corpus.
+    seen: dict[str, None] = {}
+    seen_limit = max(SEEN_WINDOW, 4 * batch_size * (max(1, workers) * IN_FLIGHT_PER_WORKER + 2))
 
     def fresh_articles() -> Iterator[Article]:
         pending: list[Article] = []
@@ -185,7 +190,9 @@ def ingest(
                 if article.id in known or article.id in seen:
                     report.present += 1
                     continue
-                seen.add(article.id)
+                seen[article.id] = None
+                if len(seen) > seen_limit:
+                    del seen[next(iter(seen))]  # the oldest
                 yield article
             pending.clear()
 
