@@ -159,11 +159,22 @@ def _load(path: Path) -> dict[str, CodebookEntry]:
     return entries
 
 
+# (codebook file, code) -> entry: the event coder looks a code up for every event it emits (and
+# ``_load`` already reads each file once).
+_LOOKUPS: dict[tuple[Path, str], CodebookEntry | None] = {}
+
+
 def lookup(code: str) -> CodebookEntry | None:
     """The codebook entry for a CAMEO code, or None when the code is not in CAMEO 1.1b3."""
     if code is None:
         return None
-    return _load(_codebook_path()).get(normalize(code))
+    if type(code) is not str:  # other values (ints from a spreadsheet) are looked up each time
+        return _load(_codebook_path()).get(normalize(code))
+    path = _codebook_path()
+    key = (path, code)
+    if key not in _LOOKUPS:
+        _LOOKUPS[key] = _load(path).get(normalize(code))
+    return _LOOKUPS[key]
 
 
 def entries() -> list[CodebookEntry]:

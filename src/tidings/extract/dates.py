@@ -376,8 +376,18 @@ class _Found:
 # Every pattern above needs one of these: a digit, a month (full or abbreviated: "Sept" and "June"
 # start like "Sep" and "Jun"), or a time word (weekdays, "today" and "yesterday" end in "day").
 # A text with none of them holds no date expression, and most sentences are skipped with one scan.
-_NEEDS = re.compile(r"[0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-_NEEDS_ANY_CASE = re.compile(r"day|night|morning|afternoon|evening|week|month|year|tomorrow", re.IGNORECASE)
+_DIGIT = re.compile(r"[0-9]")
+_MONTH_PREFIX = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_TIME_WORDS = ("day", "night", "morning", "afternoon", "evening", "week", "month", "year", "tomorrow")
+_NEEDS_ANY_CASE = re.compile("|".join(_TIME_WORDS), re.IGNORECASE)
+
+
+def _has_any_case(text: str, lowered: str | None, words: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` (the ``words``, case-insensitive) occurs in ``text``. ``lowered`` is the
+    text lower-cased when it is ASCII, where a substring test says the same as the pattern, faster."""
+    if lowered is not None:
+        return any(word in lowered for word in words)
+    return pattern.search(text) is not None
 
 
 @functools.lru_cache(maxsize=512)
@@ -385,17 +395,73 @@ def _find(text: str) -> tuple[_Found, ...]:
     """Non-overlapping date expressions, leftmost-longest, in text order.
 
     Cached by text: the coder asks once per event, and a sentence often holds several events."""
-    if not _NEEDS.search(text) and not _NEEDS_ANY_CASE.search(text):
+    lowered = text.lower() if text.isascii() else None
+    if not (
+        _DIGIT.search(text)
+        or _MONTH_PREFIX.search(text)
+        or _has_any_case(text, lowered, _TIME_WORDS, _NEEDS_ANY_CASE)
+    ):
         return ()
-    return _find_all(text)
+    return _find_all(text, lowered)
 
 
-def _find_all(text: str) -> tuple[_Found, ...]:
+# Words each pattern cannot match without, with the pattern's own case rules: a pattern is only
+# run over a text that has all of its words (a scan for a word is much cheaper than the pattern).
+_WORDS = {
+    "year": re.compile(_YEAR),
+    "digit": _DIGIT,
+    "month": _MONTH_PREFIX,
+    "full-month": re.compile(_FULL_MONTH),
+    "weekday": re.compile(_WEEKDAY),
+}
+_ANY_CASE_WORDS = {
+    "deixis": ("yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon", "evening"),
+    "unit": ("day", "week", "month", "year"),
+}
+_ANY_CASE_PATTERNS = {name: re.compile("|".join(ws), re.IGNORECASE) for name, ws in _ANY_CASE_WORDS.items()}
+_NEEDED_WORDS: dict[str, tuple[str, ...]] = {
+    "iso": ("year",),
+    "month-day-year": ("month", "year"),
+    "day-month-year": ("month", "year"),
+    "month-day": ("month", "digit"),
+    "day-month": ("full-month", "digit"),
+    "month-year": ("full-month", "year"),
+    "relative-month": ("full-month",),
+    "month": ("full-month",),
+    "relative-weekday": ("weekday",),
+    "weekday": ("weekday",),
+    "deictic": ("deixis",),
+    "relative-period": ("unit",),
+    "ago": ("unit",),
+    "year-attributive": ("year",),
+    "year-possessive": ("year",),
+    "year": ("year",),
+}
+_RULE_ORDER = {rule: i for i, (rule, _p) in enumerate(_PATTERNS)}
+
+
+def _find_all(text: str, lowered: str | None = None) -> tuple[_Found, ...]:
+    """Every date expression, leftmost-longest; ``lowered`` is the text lower-cased if ASCII."""
     found: list[_Found] = []
+    present: dict[str, bool] = {}
     for rule, pattern in _PATTERNS:
+        needed = True
+        for word in _NEEDED_WORDS[rule]:
+            has = present.get(word)
+            if has is None:
+                if word in _WORDS:
+                    has = _WORDS[word].search(text) is not None
+                else:
+                    has = _has_any_case(text, lowered, _ANY_CASE_WORDS[word], _ANY_CASE_PATTERNS[word])
+                present[word] = has
+            if not has:
+                needed = False
+                break
+        if not needed:
+            continue
         for m in pattern.finditer(text):
             found.append(_Found(m.start(), m.end(), rule, m))
-    order = {rule: i for i, (rule, _p) in enumerate(_PATTERNS)}
+    order = _RULE_ORDER
     found.sort(key=lambda f: (f.start, -(f.end - f.start), order[f.rule]))
     chosen: list[_Found] = []
     for f in found:

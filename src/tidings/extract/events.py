@@ -28,6 +28,7 @@ The coder never reads files: ``load_patterns`` does that once, and the ``Pattern
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib
 from collections.abc import Iterable, Sequence
@@ -270,12 +271,24 @@ class PatternSet:
         """Lemma id -> whether the lower-cased lemma heads a pattern (filled as lemmas are seen)."""
         return {}
 
+    @functools.cached_property
+    def candidate_memo(self) -> dict[tuple[str, str, str], tuple[Pattern, ...]]:
+        """(kind, word, lemma) -> ``candidates`` (filled as words are seen; the set is immutable)."""
+        return {}
+
     def candidates(self, token: Token, kind: str) -> tuple[Pattern, ...]:
         """Patterns whose head word matches this token, most specific first."""
+        key = (kind, token.lower_, token.lemma_.lower())
+        found = self.candidate_memo.get(key)
+        if found is None:
+            found = self.candidate_memo[key] = self._candidates(key[1], key[2], kind)
+        return found
+
+    def _candidates(self, lower: str, lemma: str, kind: str) -> tuple[Pattern, ...]:
         if kind == "noun":
-            found = self.nouns.get(token.lemma_.lower(), ()) + self.nouns.get(token.lower_, ())
+            found = self.nouns.get(lemma, ()) + self.nouns.get(lower, ())
         else:
-            found = self.verb_forms.get(token.lower_, ()) + self.verbs.get(token.lemma_.lower(), ())
+            found = self.verb_forms.get(lower, ()) + self.verbs.get(lemma, ())
         seen: set[str] = set()
         unique = []
         for p in found:
@@ -506,7 +519,7 @@ def _optional(module: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # never changed once built (not frozen: frozen instances build slowly)
 class _Actor:
     start: int  # token offsets in the doc, end exclusive
     end: int
@@ -515,6 +528,15 @@ class _Actor:
     # (code, mention) for each code the phrase is read as, primary first: "Russian and Chinese
     # diplomats" acts as RUSGOV (the Russian mention) and as CHNGOV (the Chinese mention)
     readings: tuple[tuple[str, Any], ...] = ()
+    # read for every candidate pair of every event: set once (the mention never changes)
+    code: str | None = field(init=False, compare=False, repr=False)
+    codes: tuple[str | None, ...] = field(init=False, compare=False, repr=False)
+    key: tuple[int, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.code = self.joint_code or getattr(self.mention, "code", None) or None
+        self.codes = tuple(c for c in (self.code or "").split("/") if c) or (None,)
+        self.key = (self.start, self.end)
 
     def mention_for(self, code: str | None) -> Any:
         """The mention behind one of this phrase's codes (its name, actor id and country)."""
@@ -522,19 +544,6 @@ class _Actor:
             if reading_code == code:
                 return mention
         return self.mention
-
-    @property
-    def code(self) -> str | None:
-        return self.joint_code or getattr(self.mention, "code", None) or None
-
-    @property
-    def codes(self) -> tuple[str | None, ...]:
-        codes = tuple(c for c in (self.code or "").split("/") if c)
-        return codes or (None,)
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.start, self.end)
 
     def contains(self, i: int) -> bool:
         return self.start <= i < self.end
@@ -556,6 +565,16 @@ class _Coder:
         self.patterns = patterns
         self.options = patterns.options
         self.findings = findings
+        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
+
+        # Word and lemma ids and character offsets of every token in one call (a spaCy Token
+        # object per token costs more than most tests made on it).
+        columns = doc.to_array([LOWER, LEMMA, IDX, LENGTH]).T.tolist() if len(doc) else [[], [], [], []]
+        self._lower_ids, self._lemma_ids = columns[0], columns[1]
+        from spacy.strings import hash_string
+
+        self._and_or = {hash_string("and"), hash_string("or")}  # ids of the LOWER attribute
+        offsets, lengths = columns[2], columns[3]
         by_phrase: dict[tuple[int, int], list[Any]] = {}
         for mention in findings.actors:
             spans = getattr(mention, "spans", ())
@@ -563,6 +582,18 @@ class _Coder:
                 continue
             if not getattr(mention, "code", None) and not getattr(mention, "actor_id", None):
                 continue  # a phrase the actors stage could not place is not an actor
+            start_char, end_char = spans[0].start, spans[0].end
+            first = bisect.bisect_left(offsets, start_char)
+            last = bisect.bisect_right(offsets, end_char - 1) - 1
+            if (
+                first <= last
+                and first < len(offsets)
+                and offsets[first] == start_char
+                and offsets[last] + lengths[last] == end_char
+            ):
+                # a mention aligned with its tokens: what char_span would say, without the Span
+                by_phrase.setdefault((first, last + 1), []).append(mention)
+                continue
             span = doc.char_span(spans[0].start, spans[0].end, alignment_mode="expand")
             if span is not None and len(span):
                 by_phrase.setdefault((span.start, span.end), []).append(mention)
@@ -580,6 +611,10 @@ class _Coder:
                         readings.setdefault(c, m)
             self.actors.append(_Actor(start, end, mentions[0], joint, tuple(readings.items())))
         self.actors.sort(key=lambda a: (a.start, -(a.end - a.start)))
+        self._keys_by_code: dict[str, list[tuple[int, int]]] = {}  # the phrases each code acts in
+        for a in self.actors:
+            if a.code:
+                self._keys_by_code.setdefault(a.code, []).append(a.key)
         self.actor_at: dict[int, _Actor] = {}
         for a in self.actors:
             for i in range(a.start, a.end):
@@ -597,6 +632,20 @@ class _Coder:
         self._actors_cache: dict[int, list[_Actor]] = {}
         self._date_cache: dict[tuple[int, int], Any] = {}  # by span: a sentence's date, a phrase's
         self._place_cache: dict[tuple[int, int], Any] = {}  # by sentence
+        self._forms_cache: dict[int, tuple[str, str]] = {}
+        self._doc_places: Any = None  # tidings.extract.places.DocumentPlaces of this document
+        self._subject_cache: dict[int, tuple[list[Token], bool, bool]] = {}
+        self._phrase_cache: dict[tuple[int, str], list[Token]] = {}
+        self._coded_cache: dict[int, bool] = {}  # by token: whether a coded pattern matches it
+        self._governed_cache: dict[int, bool] = {}
+        self._entries: dict[str, Any] = {}  # codebook entries by code
+        # (start, end, quote number) of every quoted passage, in the findings' order, once asked for
+        self._quote_spans: list[tuple[int, int, int]] | None = None
+        self._quote_ids: dict[int, str | None] = {}  # by quote number (an id is a hash: made once)
+        self._sent_cache: dict[tuple[int, int], list[Token]] = {}  # a sentence's tokens
+        self._sentences: list[SpacySpan] | None = None
+        self._sentence_starts: list[int] = []
+        self._object_words_cache: dict[int, set[str]] = {}
 
     # ---- actors of a phrase -----------------------------------------------------------------
 
@@ -647,8 +696,9 @@ class _Coder:
     def _actors_of_conjunct(self, head: Token) -> list[_Actor]:
         own = self.actor_at.get(head.i)
         np = self._np_tokens(head)
-        left = [t for t in head.subtree if t.i < head.i and t.dep_ not in ("relcl", "acl", "appos")]
-        if any(t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") for t in left):
+        if any(
+            t.i < head.i and t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") for t in head.subtree
+        ):
             # a coordination the parser folded into one phrase ("Fornost and the evil awful Gondor")
             found: list[_Actor] = []
             for t in np:
@@ -681,6 +731,8 @@ class _Coder:
     def _coordinated_inside(self, outer: _Actor) -> list[_Actor]:
         """Actors nested in a coordination read as one phrase ("Arnor, Calenardhon and the evil
         Gondor" as GON, with "Calenardhon" as CAL inside): each conjunct acts too."""
+        if not any(self._lower_ids[i] in self._and_or for i in range(outer.start, outer.end)):
+            return []  # no "and"/"or" in the phrase (read off the word ids, without Token objects)
         tokens = self.doc[outer.start : outer.end]
         if not any(t.lower_ in ("and", "or") and t.dep_ == "cc" for t in tokens):
             return []
@@ -724,6 +776,13 @@ class _Coder:
         The passive flag is only set for the verb's own subject: "X was seen to break into Y"
         makes X the subject of "break", not its object.
         """
+        cached = self._subject_cache.get(verb.i)
+        if cached is None:
+            cached = self._subject_cache[verb.i] = self._subject_uncached(verb)
+        heads, passive, inherited = cached
+        return list(heads), passive, inherited
+
+    def _subject_uncached(self, verb: Token) -> tuple[list[Token], bool, bool]:
         t = verb
         inherited = False
         for _ in range(MAX_SUBJECT_HOPS + 1):
@@ -798,6 +857,13 @@ class _Coder:
 
     def phrase_tokens(self, verb: Token, scope: str) -> list[Token]:
         """Tokens after the verb in its phrase, in order (excluding conjoined verbs' own phrases)."""
+        key = (verb.i, scope)
+        cached = self._phrase_cache.get(key)
+        if cached is None:
+            cached = self._phrase_cache[key] = self._phrase_tokens_uncached(verb, scope)
+        return list(cached)
+
+    def _phrase_tokens_uncached(self, verb: Token, scope: str) -> list[Token]:
         exclude = _VP_EXCLUDE_PHRASE if scope == "phrase" else _VP_EXCLUDE_CLAUSE
         out: list[Token] = []
         stack = [c for c in verb.children if c.i > verb.i and c.dep_ not in exclude]
@@ -888,6 +954,27 @@ class _Coder:
 
     # ---- pattern matching -------------------------------------------------------------------
 
+    def _forms(self, token: Token) -> tuple[str, str]:
+        """(lower-cased word, lower-cased lemma) of a token, as ``_word_matches`` compares them."""
+        forms = self._forms_cache.get(token.i)
+        if forms is None:
+            forms = self._forms_cache[token.i] = (token.lower_, token.lemma_.lower())
+        return forms
+
+    def _sentence_of(self, token: Token) -> SpacySpan:
+        """``token.sent``, from the document's sentences listed once (``token.sent`` walks the
+        document to the sentence's edges each time)."""
+        if self._sentences is None:
+            self._sentences = list(self.doc.sents)
+            self._sentence_starts = [s.start for s in self._sentences]
+        return self._sentences[bisect.bisect_right(self._sentence_starts, token.i) - 1]
+
+    def _sentence_tokens(self, sent: SpacySpan) -> list[Token]:
+        tokens = self._sent_cache.get((sent.start, sent.end))
+        if tokens is None:
+            tokens = self._sent_cache[(sent.start, sent.end)] = list(sent)
+        return tokens
+
     def _match_elements(
         self,
         elements: Sequence[Element],
@@ -944,12 +1031,15 @@ class _Coder:
                 if found is not None:
                     return found
                 continue
+            word, lemma = self._forms(tokens[pos])
             for choice in el.choices:
                 seq = choice if step > 0 else tuple(reversed(choice))
+                if seq and seq[0] != word and (surface or seq[0] != lemma):
+                    continue  # the first word decides most choices: no Token work for them
                 end = pos + len(seq)
                 if end > len(tokens):
                     continue
-                if not all(_word_matches(w, tokens[pos + k], surface) for k, w in enumerate(seq)):
+                if not all(_word_matches(w, tokens[pos + k], surface) for k, w in enumerate(seq) if k):
                     continue
                 if any(tokens[pos + k + 1].i != tokens[pos + k].i + step for k in range(len(seq) - 1)):
                     continue
@@ -983,7 +1073,7 @@ class _Coder:
                 return None
             roles = found
         if pattern.before:
-            before = [t for t in sent if t.i < head.i][::-1]
+            before = self._sentence_tokens(sent)[: head.i - sent.start][::-1]
             elements = tuple(reversed(pattern.before))
             # reading leftwards, element k must touch the element read before it when that one is glued
             glues = [pattern.verb_glued] + [e.glued for e in elements[:-1]]
@@ -994,6 +1084,14 @@ class _Coder:
         return roles
 
     def _object_matches(self, head: Token, objects: frozenset[str]) -> bool:
+        words = self._object_words_cache.get(head.i)
+        if words is None:
+            words = self._object_words_cache[head.i] = self._object_words(head)
+        return not words.isdisjoint(objects)
+
+    def _object_words(self, head: Token) -> set[str]:
+        """Every word by which an object pattern can match this head (see ``_object_matches``)."""
+        out: set[str] = set()
         children = list(head.children)
         # "sent tents and medical supplies": every conjoined object counts
         children += [g for c in children if c.dep_ in ("dobj", "obj") for g in c.conjuncts]
@@ -1001,16 +1099,14 @@ class _Coder:
             if c.dep_ in ("dobj", "obj", "attr", "nsubjpass", "oprd", "conj") or (
                 head.pos_ == "NOUN" and c.dep_ in ("compound", "amod")
             ):
-                words = {c.lemma_.lower(), c.lower_} | {
+                out |= {c.lemma_.lower(), c.lower_} | {
                     g.lemma_.lower() for g in c.children if g.dep_ in ("compound", "amod")
                 }
-                if words & objects:
-                    return True
             if c.dep_ == "prep":  # "calls for sanctions": object of the required preposition
                 for g in c.children:
-                    if g.dep_ == "pobj" and ({g.lemma_.lower(), g.lower_} & objects):
-                        return True
-        return False
+                    if g.dep_ == "pobj":
+                        out |= {g.lemma_.lower(), g.lower_}
+        return out
 
     # ---- coding -----------------------------------------------------------------------------
 
@@ -1021,23 +1117,22 @@ class _Coder:
             tokens_lower = [t.lower_ for t in self.doc]
             if any(_contains_seq(tokens_lower, seq) for seq in story_discards):
                 return []
-        from spacy.attrs import LEMMA, LOWER
-
         heads = self.patterns.head_words
         head_hashes = self.patterns.head_hashes
         lemma_memo = self.patterns.lemma_memo
         strings = self.doc.vocab.strings
-        # Word and lemma ids of every token in one call: only a token whose word or lemma heads
-        # some pattern is looked at (a spaCy Token object per token costs more than the test).
-        ids = self.doc.to_array([LOWER, LEMMA]).tolist() if len(self.doc) else []
-        for s_index, sent in enumerate(self.doc.sents):
+        # only a token whose word or lemma heads some pattern is looked at
+        lower_ids, lemma_ids = self._lower_ids, self._lemma_ids
+        self._sentences = list(self.doc.sents)
+        self._sentence_starts = [s.start for s in self._sentences]
+        for s_index, sent in enumerate(self._sentences):
             if sentence_discards:
                 lower = [t.lower_ for t in sent]
                 if any(_contains_seq(lower, seq) for seq in sentence_discards):
                     continue
             for i in range(sent.start, sent.end):
-                lower_id, lemma_id = ids[i]
-                if lower_id not in head_hashes:
+                if lower_ids[i] not in head_hashes:
+                    lemma_id = lemma_ids[i]
                     hit = lemma_memo.get(lemma_id)
                     if hit is None:
                         hit = lemma_memo[lemma_id] = strings[lemma_id].lower() in heads
@@ -1255,7 +1350,7 @@ class _Coder:
             if c.dep_ != "xcomp":
                 continue
             for cand in self.patterns.candidates(c, "verb"):
-                if cand.forms or self.match(cand, c, c.sent) is None:
+                if cand.forms or self.match(cand, c, self._sentence_of(c)) is None:
                     continue
                 mapped = _map_code(cand.code, self.patterns.appeal_map) if cand.code else None
                 if mapped:
@@ -1273,19 +1368,31 @@ class _Coder:
         return False
 
     def _has_coded_pattern(self, token: Token) -> bool:
+        known = self._coded_cache.get(token.i)
+        if known is None:
+            known = self._coded_cache[token.i] = self._has_coded_pattern_uncached(token)
+        return known
+
+    def _has_coded_pattern_uncached(self, token: Token) -> bool:
         for pattern in self.patterns.candidates(token, "verb"):
             if not pattern.forms and token.pos_ not in ("VERB", "AUX"):
                 continue
-            if self.match(pattern, token, token.sent) is not None:
+            if self.match(pattern, token, self._sentence_of(token)) is not None:
                 return pattern.code is not None
         for pattern in self.patterns.candidates(token, "noun") if token.pos_ == "NOUN" else ():
-            if self.match(pattern, token, token.sent) is not None:
+            if self.match(pattern, token, self._sentence_of(token)) is not None:
                 return pattern.code is not None
         return False
 
     def _governed_by_coded(self, verb: Token) -> bool:
         """Whether this verb completes a verb that is coded itself ("urged Bree to help", "vowed
         to wage war"): the governing verb's pattern already says what the whole phrase means."""
+        known = self._governed_cache.get(verb.i)
+        if known is None:
+            known = self._governed_cache[verb.i] = self._governed_by_coded_uncached(verb)
+        return known
+
+    def _governed_by_coded_uncached(self, verb: Token) -> bool:
         t = verb
         for _ in range(MAX_SUBJECT_HOPS):
             if t.dep_ == "conj" and t.head.dep_ == "xcomp" and t.head.head.i != t.head.i:
@@ -1320,7 +1427,9 @@ class _Coder:
     def _targets(self, verb: Token, pattern: Pattern, sources: list[_Actor]) -> list[_Actor]:
         # the source's own mentions ("his license", "he") are not targets
         source_codes = {a.code for a in sources if a.code}
-        exclude = {a.key for a in sources} | {a.key for a in self.actors if a.code and a.code in source_codes}
+        exclude = {a.key for a in sources}
+        for code in source_codes:
+            exclude.update(self._keys_by_code.get(code, ()))
         # the pattern names the prepositions that introduce the target
         for prep_holder in [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]:
             for c in prep_holder.children:
@@ -1342,10 +1451,18 @@ class _Coder:
         return self.first_actors_in(phrase, exclude)
 
     def _quote_for(self, token: Token) -> str | None:
-        for quote in self.findings.quotes:
-            for span in _quote_content_spans(quote):
-                if span.start <= token.idx < span.end:
-                    return getattr(quote, "id", None)
+        if self._quote_spans is None:
+            self._quote_spans = [
+                (span.start, span.end, number)
+                for number, quote in enumerate(self.findings.quotes)
+                for span in _quote_content_spans(quote)
+            ]
+        idx = token.idx
+        for start, end, number in self._quote_spans:
+            if start <= idx < end:
+                if number not in self._quote_ids:
+                    self._quote_ids[number] = getattr(self.findings.quotes[number], "id", None)
+                return self._quote_ids[number]
         return None
 
     # ---- nominalisations --------------------------------------------------------------------
@@ -1488,7 +1605,7 @@ class _Coder:
             if a is not None:
                 s = self.doc[a.start : a.end]
                 spans.append(Span(s.start_char, s.end_char))
-        entry = self.codebook.lookup(code) if self.codebook is not None else None
+        entry = self._entry(code)
         date, precision, historical = self._date(sent, date_phrase)
         place = self._place(sent)
         src_m = src.mention_for(src_code) if src else None
@@ -1526,6 +1643,14 @@ class _Coder:
             quote_id=quote_id,
             event_key=self._event_key(date, src_m, tgt_m, src_code, tgt_code, code, place),
         )
+
+    def _entry(self, code: str) -> Any:
+        """The codebook entry of a code (looked up once per document and code)."""
+        if self.codebook is None:
+            return None
+        if code not in self._entries:
+            self._entries[code] = self.codebook.lookup(code)
+        return self._entries[code]
 
     def _event_key(
         self,
@@ -1588,7 +1713,9 @@ class _Coder:
             return None
         key = (sent.start, sent.end)
         if key not in self._place_cache:  # every event of a sentence asks; the answer is the sentence's
-            self._place_cache[key] = self.places.find_place(self.doc, sent)
+            if self._doc_places is None:
+                self._doc_places = self.places.DocumentPlaces(self.doc)
+            self._place_cache[key] = self._doc_places.find(sent)
         return self._place_cache[key]
 
 
@@ -1732,10 +1859,11 @@ def _same_actor(a: list[_Actor], b: list[_Actor]) -> bool:
 
 
 def _dedupe(events: list[EventMention]) -> list[EventMention]:
-    seen: set[str] = set()
+    # the id hashes table, article, spans and rule; the first two are the same for every event here
+    seen: set[tuple[tuple[Span, ...], str]] = set()
     out = []
     for ev in events:
-        key = ev.id
+        key = (ev.spans, ev.rule)
         if key in seen:
             continue
         seen.add(key)

@@ -26,6 +26,7 @@ from a cache file in ``cache_dir()`` when one built from the same inputs is ther
 
 from __future__ import annotations
 
+import bisect
 import csv
 import os
 from collections import defaultdict
@@ -368,19 +369,61 @@ def _locative_tier(token: Token, gaz: Gazetteer) -> int:
     return 2
 
 
-def _candidates(sent: SpacySpan, gaz: Gazetteer) -> list[_Candidate]:
+@lru_cache(maxsize=8)
+def _word_ids(words: frozenset[str]) -> frozenset[int]:
+    """spaCy's ids of these words (the values of a token's LOWER attribute for them)."""
+    from spacy.strings import hash_string
+
+    return frozenset(hash_string(w) for w in words)
+
+
+class _DocumentReading:
+    """What every sentence of one document reads: its entities (label, start, end), and the
+    indices of its tokens that are locative prepositions. Built once per document."""
+
+    def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
+        import numpy
+        from spacy.attrs import LOWER, POS
+        from spacy.symbols import ADP
+
+        self.entities = doc.ents  # a new Span per entity each time it is read
+        self.ents = [(ent.label_, ent.start, ent.end) for ent in self.entities]
+        prepositions = _word_ids(gaz.all_prepositions)
+        self.prepositions: list[int] = []
+        if len(doc):
+            rows = doc.to_array([POS, LOWER])
+            adpositions = numpy.flatnonzero(rows[:, 0] == ADP)
+            lowers = rows[adpositions, 1].tolist()
+            self.prepositions = [
+                i for i, lower in zip(adpositions.tolist(), lowers, strict=True) if lower in prepositions
+            ]
+
+    def sentence_ents(self, sent: SpacySpan) -> list[tuple[str, int, int]]:
+        """``sent.ents``: the entities from the sentence's start up to the first one that ends past it."""
+        out = []
+        for ent in self.ents:
+            if ent[1] >= sent.start:
+                if ent[2] <= sent.end:
+                    out.append(ent)
+                else:
+                    break
+        return out
+
+
+def _candidates(sent: SpacySpan, gaz: Gazetteer, reading: _DocumentReading | None = None) -> list[_Candidate]:
     doc = sent.doc
+    reading = reading or _DocumentReading(doc, gaz)
     found: dict[tuple[int, int], bool] = {}
     blocked: list[tuple[int, int]] = []
-    for ent in sent.ents:
-        if ent.label_ in PLACE_ENTITY_LABELS:
-            found[(ent.start, ent.end)] = True
+    for label, ent_start, ent_end in reading.sentence_ents(sent):
+        if label in PLACE_ENTITY_LABELS:
+            found[(ent_start, ent_end)] = True
         else:  # a person, organisation, date... is not a place, whatever the gazetteer says
-            blocked.append((ent.start, ent.end))
+            blocked.append((ent_start, ent_end))
     # Proper-noun phrases after a locative preposition that the NER missed ("in Port of Spain").
-    for tok in sent:
-        if tok.pos_ != "ADP" or tok.lower_ not in gaz.all_prepositions:
-            continue
+    first = bisect.bisect_left(reading.prepositions, sent.start)
+    last = bisect.bisect_left(reading.prepositions, sent.end)
+    for tok in (doc[i] for i in reading.prepositions[first:last]):
         for obj in tok.children:
             if obj.dep_ != "pobj" or obj.pos_ != "PROPN":
                 continue
@@ -422,10 +465,11 @@ def _candidates(sent: SpacySpan, gaz: Gazetteer) -> list[_Candidate]:
     return out
 
 
-def _document_countries(doc: Doc, gaz: Gazetteer) -> set[str]:
-    """ISO2 codes of the countries a document names outright (for disambiguating cities)."""
+def _document_countries(doc: Doc, gaz: Gazetteer, ents: tuple[SpacySpan, ...] | None = None) -> set[str]:
+    """ISO2 codes of the countries a document names outright (for disambiguating cities).
+    ``ents`` is ``doc.ents`` when the caller has read it already."""
     out: set[str] = set()
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ in ("GPE", "LOC"):
             for entry in gaz.lookup(ent.text):
                 if entry.kind == "country":
@@ -464,20 +508,40 @@ def find_place(doc: Doc, sentence_span: SpacySpan) -> Place | None:
     """The place a sentence locates its event in, or None when it names none the gazetteer knows.
 
     ``sentence_span`` is a sentence of ``doc``; the returned ``Place.span`` holds character
-    offsets into ``doc.text`` (the article text).
+    offsets into ``doc.text`` (the article text). To read several sentences of one document,
+    ``DocumentPlaces(doc).find`` reads the document's entities once.
     """
-    gaz = load_gazetteer()
-    resolved: list[tuple[_Candidate, GazetteerEntry]] = []
-    context: set[str] | None = None
-    for cand in _candidates(sentence_span, gaz):
-        if cand.tier > 1:
-            continue  # subjects, objects and possessors are actors, not where things happened
-        entries = gaz.lookup(cand.text, alternates=cand.from_entity)
-        if not entries:
-            continue
-        if context is None:
-            context = _document_countries(doc, gaz)
-        resolved.append((cand, _choose(entries, cand.qualifier, context, gaz)))
+    return DocumentPlaces(doc).find(sentence_span)
+
+
+class DocumentPlaces:
+    """``find_place`` for the sentences of one document, reading what they share only once."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.gaz = load_gazetteer()
+        self._reading: _DocumentReading | None = None
+        self._context: set[str] | None = None
+
+    def find(self, sentence_span: SpacySpan) -> Place | None:
+        """The place a sentence of the document locates its event in (see ``find_place``)."""
+        gaz = self.gaz
+        if self._reading is None:
+            self._reading = _DocumentReading(self.doc, gaz)
+        resolved: list[tuple[_Candidate, GazetteerEntry]] = []
+        for cand in _candidates(sentence_span, gaz, self._reading):
+            if cand.tier > 1:
+                continue  # subjects, objects and possessors are actors, not where things happened
+            entries = gaz.lookup(cand.text, alternates=cand.from_entity)
+            if not entries:
+                continue
+            if self._context is None:
+                self._context = _document_countries(self.doc, gaz, self._reading.entities)
+            resolved.append((cand, _choose(entries, cand.qualifier, self._context, gaz)))
+        return _best(resolved)
+
+
+def _best(resolved: list[tuple[_Candidate, GazetteerEntry]]) -> Place | None:
     if not resolved:
         return None
     cand, entry = min(resolved, key=lambda ce: (ce[0].tier, KIND_RANK[ce[1].kind], ce[0].start_char))
