@@ -120,6 +120,28 @@ ORG_LABELS = frozenset({"ORG", "FAC"})
 GPE_LABELS = frozenset({"GPE", "LOC"})
 
 
+# Token texts by string hash, shared by all documents (a hash always names the same string): a
+# token's ``text`` builds a new str on every read, a dict lookup does not.
+_TEXTS: dict[int, str] = {}
+_MAX_TEXTS = 100_000  # about 10 MB; past it the cache starts again
+
+
+def token_strings(doc: Doc, hashes: list[int]) -> list[str]:
+    """The strings behind string hashes of ``doc`` (its ``ORTH`` column gives each token's ``text``,
+    ``DEP`` each ``dep_``), through a cache shared by all documents."""
+    texts = _TEXTS
+    try:
+        return list(map(texts.__getitem__, hashes))
+    except KeyError:
+        pass
+    if len(texts) > _MAX_TEXTS:
+        texts.clear()
+    store = doc.vocab.strings
+    for h in set(hashes).difference(texts):
+        texts[h] = store[h]
+    return list(map(texts.__getitem__, hashes))
+
+
 @dataclass(frozen=True)
 class Referent:
     """One thing the article talks about, with every mention of it found in the text."""
@@ -180,13 +202,28 @@ class _Draft:
 
 def resolve_references(doc: Doc) -> References:
     """Resolve names, short names, role nouns and pronouns of one document to referents."""
+    from spacy.attrs import DEP, ENT_IOB, LOWER, ORTH, POS, SPACY
+    from spacy.strings import get_string_id, hash_string
+    from spacy.symbols import ADJ, NOUN, PROPN
+
     # Every ``doc[i]`` and ``for token in doc`` makes new Token objects: make them once.
     tokens = list(doc)
     ents = doc.ents  # a new tuple of new Spans on every read
     sent_index = [0] * len(doc)
     for n, sent in enumerate(doc.sents):
         sent_index[sent.start : sent.end] = [n] * (sent.end - sent.start)
-    in_quote = _inside_quotes(tokens)
+    # Per-token columns in one call (a string read from a Token builds a new str each time).
+    orth, lower_hash, pos, dep, iob, space = doc.to_array([ORTH, LOWER, POS, DEP, ENT_IOB, SPACY]).T.tolist()
+    texts = token_strings(doc, orth)
+
+    def text_of(start: int, end: int) -> str:
+        """``doc[start:end].text`` for a non-empty range, from the token texts and spaces."""
+        return (
+            "".join([texts[k] + " " if space[k] else texts[k] for k in range(start, end - 1)])
+            + texts[end - 1]
+        )
+
+    in_quote = _inside_quotes(texts)
 
     drafts: list[_Draft] = []
     owner: dict[int, int] = {}  # token -> draft index
@@ -204,49 +241,53 @@ def resolve_references(doc: Doc) -> References:
     for ent in ents:
         if ent.label_ != "PERSON":
             continue
-        start, end, words = _name_tokens(ent)
+        start, end, words = _name_tokens(ent, tokens, texts)
         if not words:
             continue
         index = _match_person(drafts, persons, words)
         if index is None:
-            drafts.append(_Draft(kind="person", name_tokens=words, name=doc[start:end].text))
+            drafts.append(_Draft(kind="person", name_tokens=words, name=text_of(start, end)))
             index = len(drafts) - 1
             persons.append(index)
         elif len(words) > len(drafts[index].name_tokens):
             drafts[index].name_tokens = words
-            drafts[index].name = doc[start:end].text
+            drafts[index].name = text_of(start, end)
         claim(index, start, end)
-        _learn_from_context(doc, drafts[index], _whole_name_start(doc, ent.start, ent.end), ent.end)
+        _learn_from_context(
+            doc, tokens, drafts[index], _whole_name_start(tokens, ent.start, ent.end), ent.end
+        )
 
     # 1b. Names the NER missed, when the grammar marks a person: an honorific before them or a
     # common-noun appositive after them ("Ana Ruiz, the foreign minister of Chile,").
-    for start, end in _unlabelled_names(tokens):
+    for start, end in _unlabelled_names(tokens, texts, pos, iob):
         if any(i in owner for i in range(start, end)):
             continue
-        words = [t.text for t in tokens[start:end]]
+        words = texts[start:end]
         index = _match_person(drafts, persons, words)
         if index is None:
-            drafts.append(_Draft(kind="person", name_tokens=words, name=doc[start:end].text))
+            drafts.append(_Draft(kind="person", name_tokens=words, name=text_of(start, end)))
             index = len(drafts) - 1
             persons.append(index)
         claim(index, start, end)
-        _learn_from_context(doc, drafts[index], start, end)
+        _learn_from_context(doc, tokens, drafts[index], start, end)
 
     # 2. Known surnames the NER missed or mislabelled (NORP/ORG/GPE), anywhere in the text.
     surnames = {drafts[i].surname: i for i in persons if len(drafts[i].name_tokens) > 1}
-    for token in tokens if surnames else ():
-        if token.i in owner or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+    name_pos = (PROPN, NOUN, ADJ)
+    for i in range(len(tokens)) if surnames else ():
+        if i in owner or pos[i] not in name_pos:
             continue
-        index = surnames.get(token.text.lower())
+        index = surnames.get(texts[i].lower())
         if index is None:
             continue
-        start, end = token.i, token.i + 1
+        token = tokens[i]
+        start, end = i, i + 1
         if token.ent_iob_ != "O" and token.ent_type_ != "PERSON":
             ent = _entity_of(ents, token)
             if ent is not None and len(ent) > 2:
                 continue  # part of a longer organisation or place name ("Okafor Foundation Trust")
         claim(index, start, end)
-        _learn_from_context(doc, drafts[index], start, end)
+        _learn_from_context(doc, tokens, drafts[index], start, end)
 
     # 3. Organisations, places and groups, keyed by their normalised text. A name inside a
     # pre-modifying title ("Defence" in "Defence Minister Kemal Aydın") is part of the title.
@@ -269,21 +310,17 @@ def resolve_references(doc: Doc) -> References:
             kind = "group"
         else:
             continue
-        start, end = _whole_name_start(doc, ent.start, ent.end), ent.end
-        while start < end and doc[start].lower_ in {"the", "a", "an"}:
+        start, end = _whole_name_start(tokens, ent.start, ent.end), ent.end
+        while start < end and tokens[start].lower_ in {"the", "a", "an"}:
             start += 1
-        while end > start and (doc[end - 1].is_punct or doc[end - 1].tag_ == "POS"):
+        while end > start and (tokens[end - 1].is_punct or tokens[end - 1].tag_ == "POS"):
             end -= 1
         if start >= end:
             continue
-        key = kind + ":" + " ".join(t.lower_ for t in doc[start:end])
+        key = kind + ":" + " ".join(token_strings(doc, lower_hash[start:end]))
         index = keyed.get(key)
         if index is None:
-            drafts.append(
-                _Draft(
-                    kind=kind, name_tokens=[t.text for t in doc[start:end]], key=key, name=doc[start:end].text
-                )
-            )
+            drafts.append(_Draft(kind=kind, name_tokens=texts[start:end], key=key, name=text_of(start, end)))
             index = len(drafts) - 1
             keyed[key] = index
         claim(index, start, end)
@@ -294,9 +331,11 @@ def resolve_references(doc: Doc) -> References:
         for _text, (start, end), head in drafts[index].titles:
             words = {t.lower_ for t in doc[start:end]}
             title_holders.setdefault(head, []).append((start, index, words))
-    for token in tokens if title_holders else ():
-        if token.i in owner or token.pos_ != "NOUN" or token.dep_ in {"compound", "amod"}:
+    modifier_deps = (get_string_id("compound"), get_string_id("amod"))
+    for i in range(len(tokens)) if title_holders else ():
+        if i in owner or pos[i] != NOUN or dep[i] in modifier_deps:
             continue
+        token = tokens[i]
         holders = title_holders.get(token.lemma_.lower())
         if not holders or token.tag_ in {"NNS", "NNPS"}:
             continue
@@ -312,7 +351,8 @@ def resolve_references(doc: Doc) -> References:
             claim(index, start, token.i + 1)
 
     # 5. Pronouns and relative "who", in document order so learned genders help later pronouns.
-    for i in _words_at(doc, PRONOUN_WORDS):
+    wanted = {hash_string(w) for w in PRONOUN_WORDS}
+    for i in [k for k, h in enumerate(lower_hash) if h in wanted]:
         token = tokens[i]
         if i in owner:
             continue
@@ -327,7 +367,7 @@ def resolve_references(doc: Doc) -> References:
             continue
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             gender = "male" if lower in MALE_PRONOUNS else "female"
-            target = _antecedent(tokens, token, drafts, owner, sent_index, gender)
+            target = _antecedent(tokens, texts, token, drafts, owner, sent_index, gender)
             if target is not None:
                 if drafts[target].gender is None:
                     drafts[target].gender = gender
@@ -343,32 +383,34 @@ def resolve_references(doc: Doc) -> References:
 # ---- names -----------------------------------------------------------------------------------
 
 
-def _whole_name_start(doc: Doc, start: int, end: int) -> int:
+def _whole_name_start(tokens: list[Token], start: int, end: int) -> int:
     """Where a name really starts when the NER began it at a joining particle ("Sans Frontières"
     in "Reporters Sans Frontières"): the capitalised word before the particle that belongs to the
     same noun phrase is part of the name, so the name is not split."""
     while (
         start > 0
-        and doc[start].lower_ in NAME_PARTICLES
-        and doc[start - 1].text[:1].isupper()
-        and doc[start - 1].is_alpha
-        and doc[start - 1].lower_ not in HONORIFICS
-        and start <= doc[start - 1].head.i < end
+        and tokens[start].lower_ in NAME_PARTICLES
+        and tokens[start - 1].text[:1].isupper()
+        and tokens[start - 1].is_alpha
+        and tokens[start - 1].lower_ not in HONORIFICS
+        and start <= tokens[start - 1].head.i < end
     ):
         start -= 1
     return start
 
 
-def _name_tokens(ent: Span) -> tuple[int, int, list[str]]:
-    """The name proper of a PERSON entity: no honorific, possessive or trailing punctuation."""
-    doc = ent.doc
-    start, end = _whole_name_start(doc, ent.start, ent.end), ent.end
-    while start < end and (doc[start].lower_ in HONORIFICS or doc[start].lower_ in {"the"}):
+def _name_tokens(ent: Span, tokens: list[Token], texts: list[str]) -> tuple[int, int, list[str]]:
+    """The name proper of a PERSON entity: no honorific, possessive or trailing punctuation
+    (``tokens`` and ``texts``: the document's tokens and their texts)."""
+    start, end = _whole_name_start(tokens, ent.start, ent.end), ent.end
+    while start < end and (tokens[start].lower_ in HONORIFICS or tokens[start].lower_ in {"the"}):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (
+        tokens[end - 1].tag_ == "POS" or tokens[end - 1].is_punct or tokens[end - 1].is_space
+    ):
         end -= 1
-    tokens = [t.text for t in doc[start:end] if not t.is_space]
-    return start, end, tokens
+    words = [texts[k] for k in range(start, end) if not tokens[k].is_space]
+    return start, end, words
 
 
 def _match_person(drafts: list[_Draft], persons: list[int], tokens: list[str]) -> int | None:
@@ -410,23 +452,21 @@ def _title_holder(
     return None if best is None else best[2]
 
 
-def _unlabelled_names(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Runs of capitalised proper nouns outside any entity that the grammar marks as a person."""
+def _unlabelled_names(
+    tokens: list[Token], texts: list[str], pos: list[int], iob: list[int]
+) -> list[tuple[int, int]]:
+    """Runs of capitalised proper nouns outside any entity that the grammar marks as a person
+    (``pos`` and ``iob``: the POS and ENT_IOB columns of the tokens; IOB 2 is "O", no entity)."""
+    from spacy.symbols import PROPN
+
     found: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.pos_ != "PROPN" or token.ent_iob_ != "O" or not token.text[:1].isupper():
-            i += 1
-            continue
-        j = i
-        while (
-            j < len(tokens)
-            and tokens[j].pos_ == "PROPN"
-            and tokens[j].ent_iob_ == "O"
-            and tokens[j].text[:1].isupper()
-        ):
+    named = [i for i in range(len(tokens)) if pos[i] == PROPN and iob[i] == 2 and texts[i][:1].isupper()]
+    k = 0
+    while k < len(named):
+        i = j = named[k]
+        while k < len(named) and named[k] == j:  # the run of such words from i
             j += 1
+            k += 1
         head = tokens[j - 1]
         honorific = i > 0 and tokens[i - 1].lower_ in HONORIFICS and tokens[i - 1].lower_ not in {"president"}
         appositive = any(
@@ -435,7 +475,6 @@ def _unlabelled_names(tokens: list[Token]) -> list[tuple[int, int]]:
         )
         if j - i <= 3 and (honorific or (appositive and j - i >= 2)):
             found.append((i, j))
-        i = j
     return found
 
 
@@ -446,11 +485,12 @@ def _entity_of(ents: tuple[Span, ...], token: Token) -> Span | None:
     return None
 
 
-def _learn_from_context(doc: Doc, draft: _Draft, start: int, end: int) -> None:
-    """Gender from honorifics and titles from pre-modifiers and appositives around a name."""
-    head = doc[end - 1] if end > start else doc[start]
+def _learn_from_context(doc: Doc, tokens: list[Token], draft: _Draft, start: int, end: int) -> None:
+    """Gender from honorifics and titles from pre-modifiers and appositives around a name
+    (``tokens``: the document's tokens, ``list(doc)``)."""
+    head = tokens[end - 1] if end > start else tokens[start]
     if start > 0:
-        before = doc[start - 1].lower_
+        before = tokens[start - 1].lower_
         if before in MALE_MARKERS and draft.gender is None:
             draft.gender = "male"
         elif before in FEMALE_MARKERS and draft.gender is None:
@@ -461,7 +501,7 @@ def _learn_from_context(doc: Doc, draft: _Draft, start: int, end: int) -> None:
     # Pre-modifying title: "Defence Minister Kemal Aydın", "national security adviser Tom Reyes".
     title_start = start
     while title_start > 0:
-        prev = doc[title_start - 1]
+        prev = tokens[title_start - 1]
         if prev.is_punct or prev.pos_ in {"DET", "VERB", "AUX", "ADP", "PRON", "CCONJ", "SCONJ", "NUM"}:
             break
         if prev.tag_ == "POS" or prev.lower_ in HONORIFICS:
@@ -525,54 +565,45 @@ def _add_title(draft: _Draft, span: Span, head: Token) -> None:
 # ---- pronouns --------------------------------------------------------------------------------
 
 
-def _words_at(doc: Doc, words: frozenset[str]) -> list[int]:
-    """Positions of the tokens whose lower-case form is one of ``words``, read from the token array
-    (no Token objects are made for the others)."""
-    from spacy.attrs import LOWER
-    from spacy.strings import hash_string
-
-    wanted = {hash_string(w) for w in words}
-    return [i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in wanted]
-
-
-def _inside_quotes(tokens: list[Token]) -> list[bool]:
+def _inside_quotes(texts: list[str]) -> list[bool]:
     """Tokens between double quote marks (pronouns there belong to the quoted speaker's world)."""
-    inside = [False] * len(tokens)
+    inside = [False] * len(texts)
     state = False
-    for token in tokens:
-        if token.text in {'"', "“", "”", "«", "»", "„"}:
-            if token.text in {"“", "«", "„"}:
+    for i, text in enumerate(texts):
+        if text in {'"', "“", "”", "«", "»", "„"}:
+            if text in {"“", "«", "„"}:
                 state = True
-            elif token.text in {"”", "»"}:
+            elif text in {"”", "»"}:
                 state = False
             else:
                 state = not state
             continue
-        if "\n" in token.text:
+        if "\n" in text:
             state = False
-        inside[token.i] = state
+        inside[i] = state
     return inside
 
 
-def _is_speech_slot(token: Token) -> bool:
-    """A subject pronoun of a verb next to a quote mark: the "..., he said" position."""
+def _is_speech_slot(token: Token, texts: list[str]) -> bool:
+    """A subject pronoun of a verb next to a quote mark: the "..., he said" position (``texts``:
+    the text of each token of the document)."""
     if token.dep_ not in SUBJECT_DEPS:
         return False
     verb = token.head
     lo = min(token.i, verb.i)
-    doc = token.doc
     for i in range(max(0, lo - 3), lo):
-        if doc[i].text in QUOTE_CHARS or doc[i].text in {"''", "``"}:
+        if texts[i] in QUOTE_CHARS or texts[i] in {"''", "``"}:
             return True
     return (
         any(c.dep_ == "ccomp" for c in verb.children)
-        and verb.i < len(doc) - 1
-        and (doc[verb.i + 1].text in {":", '"', "“"})
+        and verb.i < len(texts) - 1
+        and (texts[verb.i + 1] in {":", '"', "“"})
     )
 
 
 def _antecedent(
     doc: list[Token],
+    texts: list[str],
     pronoun: Token,
     drafts: list[_Draft],
     owner: dict[int, int],
@@ -581,7 +612,7 @@ def _antecedent(
 ) -> int | None:
     """The person a he/she/him/her/his refers to: nearest sentence first, subjects preferred."""
     here = sent_index[pronoun.i]
-    speech = _is_speech_slot(pronoun)
+    speech = _is_speech_slot(pronoun, texts)
     window = SPEAKER_WINDOW if speech else PRONOUN_WINDOW
     candidates: list[tuple[tuple[int, int, int], int]] = []
     for i in range(pronoun.i - 1, -1, -1):
@@ -634,14 +665,16 @@ def _group_antecedent(
 
 
 def _freeze(doc: Doc, drafts: list[_Draft]) -> References:
+    from spacy.tokens import Span as SpacySpan  # ``doc[s:e]`` without its slice checks
+
     referents: list[Referent] = []
     by_token: dict[int, int] = {}
     for draft in drafts:
         if not draft.mentions:
             continue
         position = len(referents)
-        mentions = tuple(doc[s:e] for s, e in sorted(draft.mentions))
-        titles = tuple((text, doc[s:e]) for text, (s, e), _ in draft.titles)
+        mentions = tuple(SpacySpan(doc, s, e) for s, e in sorted(draft.mentions))
+        titles = tuple((text, SpacySpan(doc, s, e)) for text, (s, e), _ in draft.titles)
         referents.append(
             Referent(
                 id=position + 1,

@@ -22,15 +22,17 @@ country they name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
 from tidings.errors import TidingsError
-from tidings.extract.coref import References, resolve_references
+from tidings.extract.coref import References, resolve_references, token_strings
 from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
@@ -113,7 +115,7 @@ OPEN_ONLY = frozenset("“„«‘‚‹")
 FILLER = "\x00"  # stands in for the second character of a two-character quote mark
 CLOSE_ONLY = frozenset("”’›")
 # Every character that can open or close a quotation (the pairing loop visits only these).
-MARK_CHARS = re.compile("[" + re.escape("".join(sorted(set(CLOSERS) | CLOSE_ONLY))) + "]")
+MARK_SET = "".join(sorted(set(CLOSERS) | CLOSE_ONLY))
 OPEN_CONTEXT = frozenset(" \t\n([{—–-/:;,")
 CLOSE_CONTEXT = frozenset(" \t\n)]}.,;:!?—–-…")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -349,7 +351,11 @@ def find_quotations(text: str) -> list[Quotation]:
 
     out: list[Quotation] = []
     carried: tuple[list[tuple[int, int]], list[int], str] | None = None  # segments, marks, opener
+    at = _mark_positions(text)
     for n, (p_start, p_end) in enumerate(paragraphs):
+        first_mark, end_mark = bisect_left(at, p_start), bisect_left(at, p_end)
+        if carried is None and first_mark == end_mark:
+            continue  # no quote marks here, and no quotation going on
         opener: str | None = None
         open_at = -1
         segments: list[tuple[int, int]] = []
@@ -361,8 +367,7 @@ def find_quotations(text: str) -> list[Quotation]:
             open_at = first
             marks.append(first)
         carried = None
-        for match in MARK_CHARS.finditer(text, p_start, p_end):
-            i = match.start()
+        for i in at[first_mark:end_mark]:
             ch = text[i]
             if opener is None:
                 if ch in CLOSERS and _can_open(text, i, p_start, p_end):
@@ -389,6 +394,19 @@ def find_quotations(text: str) -> list[Quotation]:
                 out.append(Quotation(tuple(_strip_segments(text, segments)), tuple(marks), False))
     out = [q for q in out if q.segments and all(e > s for s, e in q.segments)]
     return sorted(out, key=lambda q: q.start)
+
+
+def _mark_positions(text: str) -> list[int]:
+    """The offsets of every character that can open or close a quotation, in order (a search for
+    each mark character: faster than a character class run over the whole text)."""
+    found: list[int] = []
+    for ch in MARK_SET:
+        at = text.find(ch)
+        while at >= 0:
+            found.append(at)
+            at = text.find(ch, at + 1)
+    found.sort()
+    return found
 
 
 def _family(ch: str) -> str:
@@ -442,6 +460,8 @@ def _strip_segments(text: str, segments: list[tuple[int, int]]) -> list[tuple[in
 
 # ---- the extractor ---------------------------------------------------------------------------
 
+_SPACES = ("", " ")  # a token's trailing whitespace by its SPACY flag
+
 
 @dataclass
 class _Draft:
@@ -460,11 +480,45 @@ class _Draft:
     name_at: int | None = None  # the token that names a pronoun speaker ("it" -> "the ministry")
 
 
+class _Column(dict):  # type: ignore[type-arg]
+    """One string attribute of the tokens (``lower_``, ``pos_`` ...) by token index, read from the
+    Token on first use."""
+
+    def __init__(self, tokens: list[Token], attribute: str) -> None:
+        super().__init__()
+        self.tokens = tokens
+        self.attribute = attribute
+
+    def __missing__(self, i: int) -> str:
+        value: str = getattr(self.tokens[i], self.attribute)
+        self[i] = value
+        return value
+
+
+class _Children(dict):  # type: ignore[type-arg]
+    """The children of each token in order (``token.children``) by token index; none for a token
+    that is not listed."""
+
+    def __init__(self, head_of: list[int]) -> None:
+        super().__init__()
+        for i, head in enumerate(head_of):
+            if head != i:  # a root is its own head, not its own child
+                if head in self:
+                    self[head].append(i)
+                else:
+                    self[head] = [i]
+
+    def __missing__(self, i: int) -> list[int]:
+        return []
+
+
 class _Context:
     """What every rule reads: the doc, lexicon, references, quotations and token lookups."""
 
     def __init__(self, doc: Doc, lexicon: CueLexicon, refs: References) -> None:
-        from spacy.attrs import HEAD, POS
+        import numpy
+        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
+        from spacy.strings import hash_string
         from spacy.symbols import AUX, VERB
 
         self.doc = doc
@@ -472,30 +526,71 @@ class _Context:
         self.refs = refs
         # Every ``doc[i]`` makes a new Token object: the rules index this list instead.
         self.tok: list[Token] = list(doc)
-        with_ws = [t.text_with_ws for t in self.tok]
-        self.text = "".join(with_ws)  # what ``doc.text`` builds, without a second pass over the doc
-        self.lower = [t.lower_ for t in self.tok]
-        columns = doc.to_array([POS, HEAD]).astype("int64")
-        self.head_of: list[int] = [i + h for i, h in enumerate(columns[:, 1].tolist())]
-        self.verbal = [p == VERB or p == AUX for p in columns[:, 0].tolist()]  # cue candidates
-        self._ents: tuple[SpacySpan, ...] | None = None
-        self.sent_of = [0] * len(doc)
-        self.sents = list(doc.sents)
-        for n, sent in enumerate(self.sents):
-            self.sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
-        # Paragraph number of each token: a line break ends every clause, whatever the parser says
-        # (headlines and datelines are often parsed into the first sentence of the body).
-        self.para_of = [0] * len(doc)
-        paragraph = 0
-        for i, piece in enumerate(with_ws):
-            self.para_of[i] = paragraph
-            if "\n" in piece:
-                paragraph += 1
+        self.n = n = len(self.tok)
         # multi-word cues by their first word, in lexicon order
         self.phrases: dict[str, list[PhraseCue]] = {}
         for phrase in lexicon.phrases:
             if phrase.words and phrase.type in lexicon.types:
                 self.phrases.setdefault(phrase.words[0], []).append(phrase)
+        # Per-token columns read in one call; strings only through the shared hash -> text cache.
+        columns = doc.to_array([ORTH, DEP, IDX, SPACY, HEAD, POS, LOWER, LEMMA])
+        orth, dep, idx, space = columns[:, :4].T.tolist()
+        # What ``token.text``, ``dep_`` and ``lower_`` say, for every token (a string read from a
+        # Token builds a new str each time); the attributes read less often, per token on first use.
+        self.texts = texts = token_strings(doc, orth)
+        self.deps = token_strings(doc, dep)
+        self.lowers = token_strings(doc, columns[:, 6].tolist())
+        self.poss = _Column(self.tok, "pos_")
+        self.tags = _Column(self.tok, "tag_")
+        self.lemmas = _Column(self.tok, "lemma_")
+        self.ent_types = _Column(self.tok, "ent_type_")
+        pieces = [""] * (2 * n)  # what ``doc.text`` is: each token's text, then its space
+        pieces[::2] = texts
+        pieces[1::2] = map(_SPACES.__getitem__, space)
+        self.text = "".join(pieces)
+        self.n_chars = len(self.text)
+        self.idx: list[int] = idx
+        self.end_char: list[int] = list(map(add, idx, map(len, texts)))  # ``token.idx + len(token)``
+        head_of = (columns[:, 4].astype("int64") + numpy.arange(n)).tolist()  # stored as offsets
+        self.head_of: list[int] = head_of
+        self.kids = _Children(head_of)
+        # Cue candidates: verbs (for the lexicon) and first words of phrase cues ("according").
+        verbal = (columns[:, 5] == VERB) | (columns[:, 5] == AUX)
+        starts = numpy.zeros(n, dtype=bool)
+        for word in self.phrases:
+            starts |= columns[:, 6] == numpy.uint64(hash_string(word))
+        verbs = numpy.flatnonzero(verbal)
+        self.verbal = frozenset(verbs.tolist())
+        # the lemmas of the verbs, which the cue lookup reads for each of them
+        self.lemmas.update(zip(verbs.tolist(), token_strings(doc, columns[verbs, 7].tolist()), strict=True))
+        self.phrase_starts = frozenset(numpy.flatnonzero(starts).tolist())
+        self.candidates: list[int] = numpy.flatnonzero(verbal | starts).tolist()
+        self._ents: tuple[SpacySpan, ...] | None = None
+        self._ent_rows: list[tuple[int, int, str]] | None = None
+        self.np_spans: dict[tuple[int, ...], tuple[int, int]] = {}  # _np_span by head and stop words
+        self.actor_spans: list[tuple[int, int, str]] | None = None  # see _actor_at
+        self._cues: dict[int, CueEntry | None] = {}
+        self.sent_of = [0] * n
+        self.sents = list(doc.sents)
+        for k, sent in enumerate(self.sents):
+            self.sent_of[sent.start : sent.end] = [k] * (sent.end - sent.start)
+        # Paragraph number of each token: a line break ends every clause, whatever the parser says
+        # (headlines and datelines are often parsed into the first sentence of the body). The tokens
+        # holding a line break, found from the text (a few per article) instead of token by token.
+        breaks: list[int] = []
+        at = self.text.find("\n")
+        while at >= 0:
+            i = bisect_right(idx, at) - 1
+            if not breaks or breaks[-1] != i:
+                breaks.append(i)
+            at = self.text.find("\n", at + 1)
+        self.newline_tokens = frozenset(breaks)
+        self.para_of = []
+        start = 0
+        for paragraph, i in enumerate(breaks):
+            self.para_of.extend([paragraph] * (i + 1 - start))
+            start = i + 1
+        self.para_of.extend([len(breaks)] * (n - start))
         self.quotations = find_quotations(self.text)
         # token -> index of the quotation whose content holds it
         self.quote_of: dict[int, int] = {}
@@ -504,10 +599,10 @@ class _Context:
         for qi, q in enumerate(self.quotations):
             inside: list[int] = []
             for s, e in q.segments:
-                span = doc.char_span(s, e, alignment_mode="expand")
-                if span is None:
+                found = self.token_range(s, e)
+                if found is None:
                     continue
-                inside.extend(i for i in range(span.start, span.end) if not self.tok[i].is_space)
+                inside.extend(i for i in range(*found) if not self.tok[i].is_space)
             for i in inside:
                 self.quote_of.setdefault(i, qi)
             self._quotation_tokens.append(inside)
@@ -516,6 +611,8 @@ class _Context:
                 if t is not None:
                     self.mark_tokens.add(t.i)
         self.speech_quotation = [self._is_speech_like(qi) for qi in range(len(self.quotations))]
+        # tokens inside a quotation of speech (not a title, label or nickname)
+        self.speech_tokens = frozenset(i for i, qi in self.quote_of.items() if self.speech_quotation[qi])
 
     @property
     def ents(self) -> tuple[SpacySpan, ...]:
@@ -524,26 +621,55 @@ class _Context:
             self._ents = self.doc.ents
         return self._ents
 
-    def in_speech(self, i: int) -> bool:
-        """Whether token ``i`` is inside a quotation of speech (not a title, label or nickname)."""
-        qi = self.quote_of.get(i)
-        return qi is not None and self.speech_quotation[qi]
+    @property
+    def ent_rows(self) -> list[tuple[int, int, str]]:
+        """``(start, end, label)`` of each named entity, built on first use."""
+        if self._ent_rows is None:
+            self._ent_rows = [(ent.start, ent.end, ent.label_) for ent in self.ents]
+        return self._ent_rows
 
     def token_at(self, char: int) -> Token | None:
+        """The token at a character, as ``doc.char_span(char, char + 1, alignment_mode="expand")``
+        finds it (none for the space after a token)."""
+        if 0 <= char < self.n_chars:
+            i = bisect_right(self.idx, char) - 1
+            return None if char == self.end_char[i] else self.tok[i]
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
+        covers, found by bisecting the token offsets (no Span is made)."""
+        if 0 <= start < end <= self.n_chars:
+            first = bisect_right(self.idx, start) - 1
+            if start == self.end_char[first]:
+                first += 1  # the space after a token is not part of it
+            return first, bisect_right(self.idx, end - 1)
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return None if span is None else (span.start, span.end)
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``, cut from the document text."""
+        if 0 <= start < end <= self.n:
+            return self.text[self.idx[start] : self.end_char[end - 1]]
+        return self.doc[start:end].text
 
     def tokens_of(self, qi: int) -> list[int]:
         return list(self._quotation_tokens[qi])
 
     def is_cue(self, token: Token) -> CueEntry | None:
-        if token.pos_ not in {"VERB", "AUX"} or token.i in self.quote_of:
+        i = token.i
+        if i not in self.verbal or i in self.quote_of:
             return None
-        entry = self.lex.cue(token.lemma_)
+        if i in self._cues:
+            return self._cues[i]
+        entry = self.lex.cue(self.lemmas[i])
         if entry is not None and entry.particle is not None:
             # "pointed out that ..." reports speech; "pointed to the risks" does not
-            if not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in token.children):
-                return None
+            deps, lowers = self.deps, self.lowers
+            if not any(deps[c] == "prt" and lowers[c] == entry.particle for c in self.kids[i]):
+                entry = None
+        self._cues[i] = entry
         return entry
 
     def _is_speech_like(self, qi: int) -> bool:
@@ -551,43 +677,45 @@ class _Context:
         tokens = self.tokens_of(qi)
         if not tokens:
             return False
-        doc = self.doc
         tok = self.tok
-        first, last = tok[tokens[0]], tok[tokens[-1]]
-        before = tok[first.i - 2] if first.i >= 2 else None
-        after = tok[last.i + 2] if last.i + 2 < len(doc) else None
+        poss, ents, lemmas, deps = self.poss, self.ent_types, self.lemmas, self.deps
+        first, last = tokens[0], tokens[-1]
+        before = first - 2 if first >= 2 else None
+        after = last + 2 if last + 2 < self.n else None
         # Nickname between names: Mike "The Hammer" Jones.
-        if before is not None and after is not None and before.pos_ == "PROPN" and after.pos_ == "PROPN":
-            if len(tokens) <= 4 and (before.ent_type_ == "PERSON" or after.ent_type_ == "PERSON"):
+        if before is not None and after is not None and poss[before] == "PROPN" and poss[after] == "PROPN":
+            if len(tokens) <= 4 and (ents[before] == "PERSON" or ents[after] == "PERSON"):
                 return False
         # Title: "the song 'Hallelujah'", "his book “Deal Maker”" (the noun right before the mark,
         # never one ending the previous sentence: "... of Trump's campaign. “They're ...”").
-        k = first.i - 1
+        k = first - 1
         while k >= 0 and (k in self.mark_tokens or tok[k].is_space):
             k -= 1
-        if k >= 0 and tok[k].lemma_.lower() in self.lex.title_nouns and tok[k].pos_ == "NOUN":
+        if k >= 0 and lemmas[k].lower() in self.lex.title_nouns and poss[k] == "NOUN":
             return False
         # A programme or publication named after a possessive or "on": CNN's “New Day”,
         # on “State of the Union” — a few capitalised words, not a sentence.
-        if k >= 0 and (tok[k].tag_ == "POS" or tok[k].lower_ in {"on", "in"}):
-            words = [tok[i] for i in tokens if tok[i].is_alpha]
-            if 0 < len(words) <= MAX_TITLE_WORDS and not any(tok[i].text in {".", "?", "!"} for i in tokens):
-                if all(w.text[:1].isupper() or w.lower_ in TITLE_SMALL_WORDS for w in words):
+        if k >= 0 and (self.tags[k] == "POS" or self.lowers[k] in {"on", "in"}):
+            words = [i for i in tokens if tok[i].is_alpha]
+            texts = self.texts
+            if 0 < len(words) <= MAX_TITLE_WORDS and not any(texts[i] in {".", "?", "!"} for i in tokens):
+                if all(texts[w][:1].isupper() or self.lowers[w] in TITLE_SMALL_WORDS for w in words):
                     return False
-        roots = {tok[i] for i in tokens if not (tokens[0] <= tok[i].head.i <= tokens[-1])}
+        head_of = self.head_of
+        roots = [i for i in tokens if not (first <= head_of[i] <= last)]
         for root in roots:
-            head = root.head
-            if head.lemma_.lower() in self.lex.title_nouns and head.pos_ == "NOUN":
+            head = head_of[root]
+            if lemmas[head].lower() in self.lex.title_nouns and poss[head] == "NOUN":
                 return False
             # A quotation modifying the noun right after it is a label: the “Never Again” campaign.
             if (
-                root.dep_ in {"compound", "amod", "nmod"}
-                and head.pos_ in {"NOUN", "PROPN"}
-                and head.i > last.i
-                and all(k in self.mark_tokens for k in range(last.i + 1, head.i))
+                deps[root] in {"compound", "amod", "nmod"}
+                and poss[head] in {"NOUN", "PROPN"}
+                and head > last
+                and all(k in self.mark_tokens for k in range(last + 1, head))
             ):
                 return False
-            if head.lemma_.lower() in self.lex.nickname_verbs and root.dep_ in {
+            if lemmas[head].lower() in self.lex.nickname_verbs and deps[root] in {
                 "oprd",
                 "attr",
                 "dobj",
@@ -621,8 +749,8 @@ def extract_quotes(doc: Doc, article: Article, kb: Any, findings: Findings) -> F
 
 
 def _token_range(ctx: _Context, start: int, end: int) -> list[int]:
-    span = ctx.doc.char_span(start, end, alignment_mode="expand")
-    return [t.i for t in span] if span is not None else []
+    found = ctx.token_range(start, end)
+    return list(range(*found)) if found is not None else []
 
 
 # ---- direct quotes ---------------------------------------------------------------------------
@@ -652,10 +780,10 @@ def _direct_quotes(ctx: _Context) -> tuple[list[_Draft], list[int]]:
             nxt = ctx.quotations[qi + 1]
             end_tok = max([*draft.cue, draft.speaker[1] - 1 if draft.speaker else -1])
             gap_tokens = []
-            for t in ctx.tok[end_tok + 1 :]:
-                if t.idx >= nxt.marks[0]:
+            for k in range(end_tok + 1, ctx.n):
+                if ctx.idx[k] >= nxt.marks[0]:
                     break
-                gap_tokens.append(t)
+                gap_tokens.append(k)
             if ctx.speech_quotation[qi + 1] and _only_attachments(ctx, gap_tokens, draft):
                 draft.content.extend(nxt.segments)
                 draft.marks.extend(nxt.marks)
@@ -689,30 +817,31 @@ def _unattributed(ctx: _Context, pending: list[int], drafts: list[_Draft]) -> li
 
 def _evidence_end(ctx: _Context, draft: _Draft) -> int:
     ends = [e for _, e in draft.content]
-    ends += [ctx.tok[i].idx + len(ctx.tok[i]) for i in draft.cue]
+    ends += [ctx.end_char[i] for i in draft.cue]
     if draft.speaker is not None:
-        last = ctx.tok[draft.speaker[1] - 1]
-        ends.append(last.idx + len(last))
+        ends.append(ctx.end_char[draft.speaker[1] - 1])
     return max(ends)
 
 
-def _only_attachments(ctx: _Context, tokens: list[Token], draft: _Draft) -> bool:
+def _only_attachments(ctx: _Context, tokens: list[int], draft: _Draft) -> bool:
     """Tokens between an attribution and the next quote mark are punctuation or its modifiers."""
     if len(tokens) > MAX_PRE_GAP:
         return False
-    cue = ctx.tok[draft.cue[0]]
+    cue = draft.cue[0]
+    tok, poss, texts, deps = ctx.tok, ctx.poss, ctx.texts, ctx.deps
     for t in tokens:
-        if t.is_punct or t.is_space or t.pos_ == "CCONJ":
-            if t.text in {".", "?", "!"}:
+        if tok[t].is_punct or tok[t].is_space or poss[t] == "CCONJ":
+            if texts[t] in {".", "?", "!"}:
                 return False
             continue
-        if not _descends_from(ctx, t, cue) or t.dep_ in CONTENT_DEPS:
+        if not _descends(ctx, t, cue) or deps[t] in CONTENT_DEPS:
             return False
     return True
 
 
-def _descends_from(ctx: _Context, token: Token, ancestor: Token) -> bool:
-    node, target, head_of = token.i, ancestor.i, ctx.head_of
+def _descends(ctx: _Context, node: int, target: int) -> bool:
+    """Whether token ``node`` is ``target`` or hangs below it, at most 12 steps up."""
+    head_of = ctx.head_of
     for _ in range(12):
         if node == target:
             return True
@@ -722,52 +851,93 @@ def _descends_from(ctx: _Context, token: Token, ancestor: Token) -> bool:
     return False
 
 
+def _subtree(ctx: _Context, top: int) -> list[int]:
+    """``[t.i for t in token.subtree]`` from the child lists: the left children's subtrees, the
+    token, then the right children's, without making Token objects."""
+    kids = ctx.kids
+    if not kids[top]:
+        return [top]
+    out: list[int] = []
+    stack = [top]  # a node to expand, or ~node: the node itself, in its place
+    while stack:
+        node = stack.pop()
+        if node < 0:
+            out.append(~node)
+            continue
+        below = kids[node]
+        if not below:
+            out.append(node)
+            continue
+        for k in reversed(below):
+            if k > node:
+                stack.append(k)
+        stack.append(~node)
+        for k in reversed(below):
+            if k < node:
+                stack.append(k)
+    return out
+
+
 def _subject(ctx: _Context, verb: Token) -> Token | None:
     """The grammatical speaker of a cue verb, following conjunctions and participles upward."""
-    node = verb
+    deps, tags, head_of, kids, quote_of, para_of = (
+        ctx.deps,
+        ctx.tags,
+        ctx.head_of,
+        ctx.kids,
+        ctx.quote_of,
+        ctx.para_of,
+    )
+    v = verb.i
+    node = v
     for _ in range(4):
-        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and c.i not in ctx.quote_of]
+        subjects = [c for c in kids[node] if deps[c] in SUBJECT_DEPS and c not in quote_of]
         if subjects:
             # a clause or gerund is no speaker ("restoring contacts ..., pointing"), nor is a word
             # the parser pulled in from another paragraph ("9:30 p.m. ⏎ Donald Trump says")
-            good = [c for c in subjects if _speaker_like(c) and ctx.para_of[c.i] == ctx.para_of[node.i]]
-            return min(good, key=lambda c: abs(c.i - node.i)) if good else None
-        if node.dep_ == "pcomp" and node.head.dep_ == "prep":  # "was quoted as saying"
-            node = node.head.head
+            good = [c for c in subjects if _speaker_like(ctx, c) and para_of[c] == para_of[node]]
+            return ctx.tok[min(good, key=lambda c: abs(c - node))] if good else None
+        head = head_of[node]
+        if deps[node] == "pcomp" and deps[head] == "prep":  # "was quoted as saying"
+            node = head_of[head]
             continue
-        if node.i == verb.i and verb.tag_ in FINITE_TAGS:
+        if node == v and tags[v] in FINITE_TAGS:
             recovered = _subject_left_of(ctx, verb)
             if recovered is not None:
                 return recovered
-        if node.dep_ == "acomp" and node.lemma_.lower() in SPEAKING_ADJECTIVES and node.i != verb.i:
-            node = node.head  # "voters are more likely to say ...", "she was quick to say ..."
+        if deps[node] == "acomp" and ctx.lemmas[node].lower() in SPEAKING_ADJECTIVES and node != v:
+            node = head  # "voters are more likely to say ...", "she was quick to say ..."
             continue
-        if node.dep_ in {"conj", "xcomp", "advcl"} and node.head.i != node.i:
-            if node.dep_ == "advcl" and node.tag_ not in {"VBG", "VBN"}:
+        if deps[node] in {"conj", "xcomp", "advcl"} and head != node:
+            if deps[node] == "advcl" and tags[node] not in {"VBG", "VBN"}:
                 return None
-            node = node.head
+            node = head
             continue
-        if node.dep_ == "acl" and node.tag_ == "VBG" and node.head.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
-            return node.head  # "protesters carried signs, one saying that ..."
+        if deps[node] == "acl" and tags[node] == "VBG" and ctx.poss[head] in {"NOUN", "PROPN", "PRON", "NUM"}:
+            return ctx.tok[head]  # "protesters carried signs, one saying that ..."
         break
     return None
 
 
-def _speaker_like(token: Token) -> bool:
+def _speaker_like(ctx: _Context, i: int) -> bool:
     """Whether a subject can be a speaker: a person- or organisation-like noun phrase or pronoun,
     not a clause ("that ...", "restoring contacts ...") or a gerund."""
-    if token.dep_ == "csubj" or token.pos_ in {"VERB", "AUX", "SCONJ", "ADP"}:
+    if ctx.deps[i] == "csubj" or ctx.poss[i] in {"VERB", "AUX", "SCONJ", "ADP"}:
         return False
-    return not (token.tag_ == "VBG" or token.lower_ in {"this", "that", "what"})
+    return not (ctx.tags[i] == "VBG" or ctx.lowers[i] in {"this", "that", "what"})
 
 
-def _named_head(subject: Token) -> Token:
+def _named_head(ctx: _Context, subject: int) -> int:
     """The name in ``the deputy foreign minister, Leyla Korkmaz,``: a common-noun speaker's
     appositive proper name, which is who speaks (the noun phrase is the role)."""
-    if subject.pos_ != "NOUN":
+    if ctx.poss[subject] != "NOUN":
         return subject
-    for child in subject.children:
-        if child.dep_ == "appos" and child.pos_ == "PROPN" and child.ent_type_ in {"PERSON", ""}:
+    for child in ctx.kids[subject]:
+        if (
+            ctx.deps[child] == "appos"
+            and ctx.poss[child] == "PROPN"
+            and ctx.ent_types[child] in {"PERSON", ""}
+        ):
             return child
     return subject
 
@@ -775,48 +945,61 @@ def _named_head(subject: Token) -> Token:
 def _subject_left_of(ctx: _Context, verb: Token) -> Token | None:
     """A subject the parser attached elsewhere: the name or pronoun right before a finite verb
     ("... editorial board of the Washington Post Trump said that ...")."""
-    k = verb.i - 1
-    while k >= 0 and ctx.tok[k].dep_ in {"aux", "neg", "advmod"} and ctx.tok[k].head.i == verb.i:
+    v = verb.i
+    k = v - 1
+    while k >= 0 and ctx.deps[k] in {"aux", "neg", "advmod"} and ctx.head_of[k] == v:
         k -= 1
     if k < 0 or k in ctx.quote_of:
         return None
-    token = ctx.tok[k]
-    if token.pos_ == "PROPN" or token.lower_ in {"he", "she", "they", "we", "i"}:
-        return token
+    if ctx.poss[k] == "PROPN" or ctx.lowers[k] in {"he", "she", "they", "we", "i"}:
+        return ctx.tok[k]
     return None
 
 
 def _inverted_subject(ctx: _Context, verb: Token) -> Token | None:
     """The speaker after the verb in ``"...," said Okafor``, which the parser may call an object."""
-    for child in verb.rights:
-        if child.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos"} and child.pos_ in {
-            "PROPN",
-            "NOUN",
-            "PRON",
-        }:
-            if child.i not in ctx.quote_of:
-                return child
+    v = verb.i
+    for child in ctx.kids[v]:
+        if (
+            child > v
+            and ctx.deps[child] in {"nsubj", "dobj", "attr", "npadvmod", "appos"}
+            and ctx.poss[child]
+            in {
+                "PROPN",
+                "NOUN",
+                "PRON",
+            }
+        ):
+            if child not in ctx.quote_of:
+                return ctx.tok[child]
     return None
 
 
 def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
     """The token range of a noun phrase (its subtree), cut before any quote token."""
+    key = (head.i, *sorted(stop))
+    found = ctx.np_spans.get(key)
+    if found is None:
+        found = ctx.np_spans[key] = _noun_phrase_span(ctx, head, stop)
+    return found
+
+
+def _noun_phrase_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+    """``_np_span`` worked out."""
     start, end = head.left_edge.i, head.right_edge.i + 1
-    tokens = [
-        i for i in range(start, end) if not ctx.in_speech(i) and i not in stop and "\n" not in ctx.tok[i].text
-    ]
-    # keep the contiguous run around the head
+    speech, breaks = ctx.speech_tokens, ctx.newline_tokens
+    # keep the contiguous run around the head, without quoted words, stop words and line breaks
     lo = hi = head.i
-    allowed = set(tokens)
-    while lo - 1 >= start and lo - 1 in allowed:
+    while lo - 1 >= start and not (lo - 1 in speech or lo - 1 in stop or lo - 1 in breaks):
         lo -= 1
-    while hi + 1 < end and hi + 1 in allowed:
+    while hi + 1 < end and not (hi + 1 in speech or hi + 1 in stop or hi + 1 in breaks):
         hi += 1
-    while lo < hi and (ctx.tok[hi].is_punct or ctx.tok[hi].is_space):
-        if ctx.tok[hi].text == ")" and "(" in ctx.doc[lo:hi].text:
+    tok = ctx.tok
+    while lo < hi and (tok[hi].is_punct or tok[hi].is_space):
+        if ctx.texts[hi] == ")" and "(" in ctx.span_text(lo, hi):
             break  # keep the bracket of "Sen. David Perdue (R-Ga.)"
         hi -= 1
-    while lo < hi and (ctx.tok[lo].is_punct or ctx.tok[lo].is_space):
+    while lo < hi and (tok[lo].is_punct or tok[lo].is_space):
         lo += 1
     return lo, hi + 1
 
@@ -827,22 +1010,28 @@ def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]
     Appositives and relative clauses stay (PolNeAR annotators include them on dev and leave
     them out on train, so neither choice is general)."""
     lo, hi = _np_span(ctx, head, stop)
-    doc = ctx.doc
-    tok = ctx.tok
-    for child in head.rights:
-        if child.i >= hi:
+    tok, deps, texts = ctx.tok, ctx.deps, ctx.texts
+    h = head.i
+    for child in ctx.kids[h]:
+        if child < h:
+            continue
+        if child >= hi:
             break
-        comma_led = tok[child.left_edge.i - 1].text in {",", "—", "–"}
+        dep = deps[child]
         if (
-            child.dep_ == "advcl"
-            or (child.dep_ == "acl" and child.tag_ in {"VBG", "VBN"} and comma_led)
-            or (child.dep_ == "prep" and any(g.ent_type_ in {"DATE", "TIME"} for g in child.children))
-            or (child.dep_ in {"relcl", "acl"} and child.left_edge.lower_ in TIME_SUBORDINATORS)
+            dep == "advcl"
+            or (
+                dep == "acl"
+                and ctx.tags[child] in {"VBG", "VBN"}
+                and texts[tok[child].left_edge.i - 1] in {",", "—", "–"}
+            )
+            or (dep == "prep" and any(ctx.ent_types[g] in {"DATE", "TIME"} for g in ctx.kids[child]))
+            or (dep in {"relcl", "acl"} and ctx.lowers[tok[child].left_edge.i] in TIME_SUBORDINATORS)
         ):
-            hi = min(hi, child.left_edge.i)
+            hi = min(hi, tok[child].left_edge.i)
             break
     while hi > lo + 1 and (tok[hi - 1].is_punct or tok[hi - 1].is_space):
-        if tok[hi - 1].text == ")" and "(" in doc[lo : hi - 1].text:
+        if texts[hi - 1] == ")" and "(" in ctx.span_text(lo, hi - 1):
             break
         hi -= 1
     return lo, hi
@@ -863,7 +1052,7 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if (
         end == close_tok.i + 1
         and end < len(doc)
-        and tok[close_tok.i - 1].text in {"?", "!"}
+        and ctx.texts[close_tok.i - 1] in {"?", "!"}
         and ctx.para_of[end] == ctx.para_of[close_tok.i]
     ):
         # the parser ends the sentence at a question's close: '"Why now?" she asked.'
@@ -872,7 +1061,7 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         token = tok[i]
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None  # another quotation starts first
-        if token.text in {".", "?", "!"} or "\n" in token.text:
+        if ctx.texts[i] in {".", "?", "!"} or i in ctx.newline_tokens:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
@@ -902,53 +1091,56 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
 
 def _gap_speaker(ctx: _Context, start: int, end: int) -> tuple[int, int] | None:
     """The tokens in ``[start, end)`` without edge punctuation, when they start like a noun phrase."""
-    tok = ctx.tok
+    tok, poss = ctx.tok, ctx.poss
     while start < end and (tok[start].is_punct or tok[start].is_space):
         start += 1
     while end > start and (tok[end - 1].is_punct or tok[end - 1].is_space):
         end -= 1
-    if start >= end or tok[start].pos_ not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
+    if start >= end or poss[start] not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
         return None
-    if any(tok[k].pos_ in {"VERB", "AUX"} for k in range(start, end)):
+    if any(poss[k] in {"VERB", "AUX"} for k in range(start, end)):
         return None
     return start, end
 
 
 def _gap_head(ctx: _Context, start: int, end: int) -> Token:
     """The head of a noun phrase found by position: the last word of its first name or noun run."""
-    tok = ctx.tok
+    poss = ctx.poss
     k = start
-    while k < end and tok[k].pos_ not in {"PROPN", "PRON", "NOUN"}:
+    while k < end and poss[k] not in {"PROPN", "PRON", "NOUN"}:
         k += 1
     if k >= end:
-        return tok[start]
-    while k + 1 < end and tok[k + 1].pos_ == tok[k].pos_ and tok[k + 1].pos_ in {"PROPN", "NOUN"}:
+        return ctx.tok[start]
+    while k + 1 < end and poss[k + 1] == poss[k] and poss[k + 1] in {"PROPN", "NOUN"}:
         k += 1
-    return tok[k]
+    return ctx.tok[k]
 
 
 def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> bool:
     """Whether the cue reports more than the quotation: its clause reaches well outside the quote
     (a mixed quote), or it reports a clause that is not the quote at all (a quoted title before
     ``X said ...``)."""
-    inside = set(quote_tokens) | {i for i, qi in ctx.quote_of.items() if ctx.speech_quotation[qi]}
+    own, speech = set(quote_tokens), ctx.speech_tokens
+    tok, marks, para_of = ctx.tok, ctx.mark_tokens, ctx.para_of
+    c = cue.i
+    paragraph = para_of[c]
     clauses = []
-    for child in cue.children:
-        if child.dep_ != "ccomp":
+    for child in ctx.kids[c]:
+        if ctx.deps[child] != "ccomp":
             continue
         clause = [
-            t.i
-            for t in child.subtree
-            if not t.is_punct and t.i not in ctx.mark_tokens and ctx.para_of[t.i] == ctx.para_of[cue.i]
+            t
+            for t in _subtree(ctx, child)
+            if not tok[t].is_punct and t not in marks and para_of[t] == paragraph
         ]
         if clause:
             clauses.append(clause)
     if not clauses:
         return False
-    overlapping = [c for c in clauses if any(i in inside for i in c)]
+    overlapping = [c for c in clauses if any(i in own or i in speech for i in c)]
     if not overlapping:
         return True
-    return any(sum(1 for i in c if i in inside) / len(c) < DIRECT_COVERAGE for c in overlapping)
+    return any(sum(1 for i in c if i in own or i in speech) / len(c) < DIRECT_COVERAGE for c in overlapping)
 
 
 def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
@@ -969,15 +1161,14 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         subject = _subject(ctx, token)
         if subject is None:
             return None
-        gap = [tok[k] for k in range(i + 1, open_tok.i)]
         kind = "direct"
-        for t in gap:
-            if t.is_punct or t.is_space or t.lower_ == "that":
+        for t in range(i + 1, open_tok.i):
+            if tok[t].is_punct or tok[t].is_space or ctx.lowers[t] == "that":
                 continue
-            if not _descends_from(ctx, t, token) or _reaches_quote(t, token, set(tokens)):
+            if not _descends(ctx, t, i) or _reaches_quote(ctx, t, i, set(tokens)):
                 kind = "mixed"
                 break
-            if not _modifies_cue(t, token, entry) or t.pos_ in {"VERB", "AUX"}:
+            if not _modifies_cue(ctx, t, i, entry) or ctx.poss[t] in {"VERB", "AUX"}:
                 kind = "mixed"  # "stressing the need to act under “constant attack”"
                 break
         if kind == "direct" and (
@@ -991,18 +1182,19 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     return None
 
 
-def _modifies_cue(token: Token, cue: Token, entry: CueEntry) -> bool:
+def _modifies_cue(ctx: _Context, token: int, cue: int, entry: CueEntry) -> bool:
     """Whether a word between a cue and a quotation is the cue's own modifier (when, where, to
     whom, through what) rather than the start of what was said."""
+    head_of, deps = ctx.head_of, ctx.deps
     node = token
     for _ in range(12):
-        if node.head.i == cue.i:
-            if node.dep_ == "dobj":
+        if head_of[node] == cue:
+            if deps[node] == "dobj":
                 return entry.addressee == "object"
-            return node.dep_ in CUE_MODIFIER_DEPS
-        if node.head.i == node.i:
+            return deps[node] in CUE_MODIFIER_DEPS
+        if head_of[node] == node:
             return False
-        node = node.head
+        node = head_of[node]
     return False
 
 
@@ -1012,33 +1204,41 @@ def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: Token
     close_tok = ctx.token_at(q.marks[-1]) if q.closed else None
     if close_tok is None:
         return False
-    sent = ctx.sents[ctx.sent_of[close_tok.i]]
-    for t in ctx.tok[close_tok.i + 1 : sent.end]:
-        if t.is_punct or t.is_space or t.i in ctx.mark_tokens:
+    close = close_tok.i
+    sent = ctx.sents[ctx.sent_of[close]]
+    tok, head_of = ctx.tok, ctx.head_of
+    for t in range(close + 1, sent.end):
+        if tok[t].is_punct or tok[t].is_space or t in ctx.mark_tokens:
             continue
-        if t.i in ctx.quote_of or "\n" in t.text or ctx.para_of[t.i] != ctx.para_of[close_tok.i]:
+        if t in ctx.quote_of or t in ctx.newline_tokens or ctx.para_of[t] != ctx.para_of[close]:
             return False
-        if any(ctx.is_cue(a) is not None for a in [t, *t.ancestors] if a.i > close_tok.i):
+        chain = [t]  # the token and its ancestors (``token.ancestors``)
+        node = t
+        while head_of[node] != node and len(chain) <= ctx.n:
+            node = head_of[node]
+            chain.append(node)
+        if any(ctx.is_cue(tok[a]) is not None for a in chain if a > close):
             return False  # a following attribution: "..." she said, adding ...
-        if _descends_from(ctx, t, cue) and not _reaches_quote(t, cue, set(tokens)):
+        if _descends(ctx, t, cue.i) and not _reaches_quote(ctx, t, cue.i, set(tokens)):
             continue  # the cue's own modifier: said, "...", when asked about it
         return True
     return False
 
 
-def _reaches_quote(token: Token, cue: Token, quote_tokens: set[int]) -> bool:
+def _reaches_quote(ctx: _Context, token: int, cue: int, quote_tokens: set[int]) -> bool:
     """Whether a token hangs off the quoted clause (it is content, not the cue's modifier)."""
+    head_of, deps = ctx.head_of, ctx.deps
     node = token
     for _ in range(12):
-        if node.i == cue.i:
+        if node == cue:
             return False
-        if node.i in quote_tokens:
+        if node in quote_tokens:
             return True
-        if node.dep_ in CONTENT_DEPS and node.head.i == cue.i:
+        if deps[node] in CONTENT_DEPS and head_of[node] == cue:
             return True
-        if node.head.i == node.i:
+        if head_of[node] == node:
             return False
-        node = node.head
+        node = head_of[node]
     return False
 
 
@@ -1051,7 +1251,7 @@ def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None
     k = open_tok.i - 1
     while k >= 0 and ctx.tok[k].is_space:
         k -= 1
-    if k < 0 or ctx.tok[k].text != ":":
+    if k < 0 or ctx.texts[k] != ":":
         return None
     sent = ctx.sents[ctx.sent_of[k]]
     for i in range(k - 1, sent.start - 1, -1):
@@ -1061,7 +1261,7 @@ def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None
         entry = ctx.is_cue(token)
         if entry is None:
             continue
-        if any(c.dep_ == "ccomp" and c.i < k and c.i not in ctx.quote_of for c in token.children):
+        if any(ctx.deps[c] == "ccomp" and c < k and c not in ctx.quote_of for c in ctx.kids[i]):
             return None
         subject = _subject(ctx, token)
         if subject is None:
@@ -1091,7 +1291,7 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     rest = [i for i in between if not (ctx.tok[i].is_punct or ctx.tok[i].is_space)]
     if any(ctx.is_cue(ctx.tok[i]) for i in rest):
         return False
-    if previous.kind != "direct" and any(_subjectless_participle(ctx.tok[i]) for i in rest):
+    if previous.kind != "direct" and any(_subjectless_participle(ctx, i) for i in rest):
         # 'telling CNN it was a "fake" and questioning how it had "got away with it"': the
         # speaker's next act, not more of the report
         return False
@@ -1101,16 +1301,17 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     # ...") is still only the attribution when every word of it hangs off the cue
     if not previous.cue:
         return False
-    cue = ctx.tok[previous.cue[-1]]
-    return all(ctx.sent_of[i] == ctx.sent_of[cue.i] and _descends_from(ctx, ctx.tok[i], cue) for i in rest)
+    cue = previous.cue[-1]
+    return all(ctx.sent_of[i] == ctx.sent_of[cue] and _descends(ctx, i, cue) for i in rest)
 
 
-def _subjectless_participle(token: Token) -> bool:
+def _subjectless_participle(ctx: _Context, i: int) -> bool:
     """A verb in -ing with no subject or auxiliary of its own ("*questioning* how ...")."""
+    deps = ctx.deps
     return (
-        token.pos_ == "VERB"
-        and token.tag_ == "VBG"
-        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "aux" for c in token.children)
+        ctx.poss[i] == "VERB"
+        and ctx.tags[i] == "VBG"
+        and not any(deps[c] in SUBJECT_DEPS or deps[c] == "aux" for c in ctx.kids[i])
     )
 
 
@@ -1122,23 +1323,24 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
     close_tok = ctx.token_at(q.marks[-1])
     if close_tok is None:
         return None
-    doc = ctx.doc
-    tok = ctx.tok
+    tok, deps = ctx.tok, ctx.deps
+    n = ctx.n
     k = close_tok.i + 1
-    while k < len(doc) and (tok[k].is_space or tok[k].is_punct) and k not in ctx.mark_tokens:
+    while k < n and (tok[k].is_space or tok[k].is_punct) and k not in ctx.mark_tokens:
         k += 1
-    if k >= len(doc) or ctx.para_of[k] - ctx.para_of[close_tok.i] > 1:
+    if k >= n or ctx.para_of[k] - ctx.para_of[close_tok.i] > 1:
         return None
     sentence_end = ctx.sents[ctx.sent_of[k]].end
-    for token in tok[k:sentence_end]:
-        if token.i in ctx.quote_of or token.i in ctx.mark_tokens or ctx.para_of[token.i] != ctx.para_of[k]:
+    for i in range(k, min(sentence_end, n)):
+        token = tok[i]
+        if i in ctx.quote_of or i in ctx.mark_tokens or ctx.para_of[i] != ctx.para_of[k]:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
             continue
-        if any(c.dep_ in {"ccomp", "xcomp"} for c in token.children):
+        if any(deps[c] in {"ccomp", "xcomp"} for c in ctx.kids[i]):
             return None
-        if any(c.dep_ == "dobj" and c.lower_ not in {"so", "this", "that", "it"} for c in token.children):
+        if any(deps[c] == "dobj" and ctx.lowers[c] not in {"so", "this", "that", "it"} for c in ctx.kids[i]):
             return None
         subject = _subject(ctx, token) or _inverted_subject(ctx, token)
         if subject is None:
@@ -1155,8 +1357,8 @@ def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind:
     stop = {cue.i}
     speaker = _speaker_span(ctx, subject, stop)
     medium, addressee = _medium_and_addressee(ctx, cue, entry)
-    cue_tokens = _cue_tokens(cue)
-    pronoun = subject.lower_ in PRONOUNS
+    cue_tokens = _cue_tokens(ctx, cue.i)
+    pronoun = ctx.lowers[subject.i] in PRONOUNS
     confidence = CONFIDENCE["direct-pronoun"] if pronoun else CONFIDENCE["direct"]
     if kind != "direct":
         confidence = CONFIDENCE["indirect"]
@@ -1166,40 +1368,42 @@ def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind:
         confidence=confidence,
         cue=cue_tokens,
         speaker=speaker,
-        speaker_head=_named_head(subject).i,
+        speaker_head=_named_head(ctx, subject.i),
         content=[],
         medium=medium,
         addressee=addressee,
     )
 
 
-def _cue_tokens(cue: Token) -> list[int]:
+def _cue_tokens(ctx: _Context, cue: int) -> list[int]:
     """The cue verb with its auxiliaries and particles ("has said", "pointed out", "was quoted as
     saying")."""
-    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.i < cue.i:
-        quoted = cue.head.head
-        lead = _cue_tokens(quoted)
-        if lead and lead[-1] + 1 == cue.head.i and cue.head.i + 1 == cue.i:
-            return [*lead, cue.head.i, cue.i]
-    out = [cue.i]
-    for child in cue.children:
-        if child.dep_ in {"aux", "auxpass", "neg", "prt"} and abs(child.i - cue.i) <= 3:
-            out.append(child.i)
+    deps, head_of = ctx.deps, ctx.head_of
+    head = head_of[cue]
+    if deps[cue] == "pcomp" and deps[head] == "prep" and head_of[head] < cue:
+        lead = _cue_tokens(ctx, head_of[head])
+        if lead and lead[-1] + 1 == head and head + 1 == cue:
+            return [*lead, head, cue]
+    out = [cue]
+    for child in ctx.kids[cue]:
+        if deps[child] in {"aux", "auxpass", "neg", "prt"} and abs(child - cue) <= 3:
+            out.append(child)
     out.sort()
     # keep only a contiguous run around the verb
-    run = [cue.i]
-    left = [i for i in out if i < cue.i]
+    run = [cue]
+    left = [i for i in out if i < cue]
     if left:
         # the verb group with the adverbs inside it: "had basically said", "has, however, revealed"
-        between = cue.doc[min(left) : cue.i]
+        between = range(min(left), cue)
         if all(
-            t.i in out or (t.head.i == cue.i and t.dep_ in {"advmod", "punct"}) or t.is_punct for t in between
+            t in out or (head_of[t] == cue and deps[t] in {"advmod", "punct"}) or ctx.tok[t].is_punct
+            for t in between
         ):
-            run = [t.i for t in between] + [cue.i]
-    for i in sorted((i for i in out if i < cue.i), reverse=True):
+            run = [*between, cue]
+    for i in sorted((i for i in out if i < cue), reverse=True):
         if i == run[0] - 1:
             run.insert(0, i)
-    for i in sorted(i for i in out if i > cue.i):
+    for i in sorted(i for i in out if i > cue):
         if i == run[-1] + 1:
             run.append(i)
     return run
@@ -1210,45 +1414,50 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
     medium = entry.medium
     addressee = None
     lex = ctx.lex
-    verbs = [cue]
-    if cue.dep_ in {"advcl", "xcomp", "conj"} and cue.head.i != cue.i:
-        verbs.append(cue.head)
-    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep":
-        verbs.append(cue.head.head)  # "was quoted as saying by Xinhua"
+    tok, deps, lowers, lemmas, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.lemmas, ctx.kids
+    c = cue.i
+    head = ctx.head_of[c]
+    verbs = [c]
+    if deps[c] in {"advcl", "xcomp", "conj"} and head != c:
+        verbs.append(head)
+    if deps[c] == "pcomp" and deps[head] == "prep":
+        verbs.append(ctx.head_of[head])  # "was quoted as saying by Xinhua"
     for verb in verbs:
-        for child in verb.children:
-            if child.i in ctx.quote_of:
+        for child in kids[verb]:
+            if child in ctx.quote_of:
                 continue
-            if child.dep_ in {"dobj", "dative"} and verb.i == cue.i:
-                text = _phrase(ctx, child)
+            dep = deps[child]
+            if dep in {"dobj", "dative"} and verb == c:
+                text = _phrase(ctx, tok[child])
                 if lex.is_outlet(text):
                     medium = medium or lex.outlet_name(text)
-                elif child.lemma_.lower() in lex.media:  # "told a news conference"
+                elif lemmas[child].lower() in lex.media:  # "told a news conference"
                     medium = medium or text
-                elif entry.addressee == "object" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+                elif entry.addressee == "object" and ctx.poss[child] in {"NOUN", "PROPN", "PRON"}:
                     addressee = addressee or text
-            elif child.dep_ in {"prep", "agent"}:
-                objects = [g for g in child.children if g.dep_ == "pobj"]
+            elif dep in {"prep", "agent"}:
+                objects = [g for g in kids[child] if deps[g] == "pobj"]
                 if not objects:
                     continue
                 obj = objects[0]
-                text = _phrase(ctx, obj)
-                if child.lower_ in {"in", "on", "via", "through", "during", "at"}:
+                text = _phrase(ctx, tok[obj])
+                word = lowers[child]
+                if word in {"in", "on", "via", "through", "during", "at"}:
                     if lex.is_outlet(text):
                         medium = medium or lex.outlet_name(text)
-                    elif obj.lemma_.lower() in lex.media or obj.lower_ in lex.media:
+                    elif lemmas[obj].lower() in lex.media or lowers[obj] in lex.media:
                         medium = medium or text
-                        for grand in obj.children:
-                            if grand.dep_ == "prep" and grand.lower_ == "to":
-                                target = [g for g in grand.children if g.dep_ == "pobj"]
+                        for grand in kids[obj]:
+                            if deps[grand] == "prep" and lowers[grand] == "to":
+                                target = [g for g in kids[grand] if deps[g] == "pobj"]
                                 if target:
-                                    addressee = addressee or _phrase(ctx, target[0])
-                elif child.lower_ == "by" or child.dep_ == "agent":
+                                    addressee = addressee or _phrase(ctx, tok[target[0]])
+                elif word == "by" or dep == "agent":
                     if lex.is_outlet(text):
                         medium = medium or lex.outlet_name(text)
-                    elif obj.lemma_.lower() in lex.media or obj.ent_type_ == "ORG":
+                    elif lemmas[obj].lower() in lex.media or ctx.ent_types[obj] == "ORG":
                         medium = medium or text
-                elif child.lower_ == "to" and verb.i == cue.i and entry.addressee in {"to", "object"}:
+                elif word == "to" and verb == c and entry.addressee in {"to", "object"}:
                     if lex.is_outlet(text):
                         medium = medium or lex.outlet_name(text)
                     else:
@@ -1258,16 +1467,18 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
 
 def _phrase(ctx: _Context, head: Token) -> str:
     lo, hi = _np_span(ctx, head, set())
+    tok, deps = ctx.tok, ctx.deps
+    h = head.i
     # drop relative clauses and trailing appositives: keep the phrase a reader would name
-    for child in head.rights:
-        if child.dep_ in {"relcl", "acl", "appos", "punct"} and child.i > head.i:
-            hi = min(hi, child.left_edge.i)
-    for token in ctx.tok[head.i + 1 : hi]:
-        if token.dep_ == "relcl":  # "a news conference in the capital that ..."
-            hi = min(hi, token.left_edge.i)
-    while hi > lo + 1 and (ctx.tok[hi - 1].is_punct or ctx.tok[hi - 1].is_space):
+    for child in ctx.kids[h]:
+        if deps[child] in {"relcl", "acl", "appos", "punct"} and child > h:
+            hi = min(hi, tok[child].left_edge.i)
+    for i in range(h + 1, hi):
+        if deps[i] == "relcl":  # "a news conference in the capital that ..."
+            hi = min(hi, tok[i].left_edge.i)
+    while hi > lo + 1 and (tok[hi - 1].is_punct or tok[hi - 1].is_space):
         hi -= 1
-    return ctx.doc[lo:hi].text
+    return ctx.span_text(lo, hi)
 
 
 # ---- indirect and mixed quotes ---------------------------------------------------------------
@@ -1279,11 +1490,10 @@ def _indirect_quotes(
     """Indirect and mixed quotes of cues the direct rules left, and ``according to X`` reports
     (which only give a medium to a quote whose cue they modify: ``"...," X said, according to Y``)."""
     drafts: list[_Draft] = []
-    for i, token in enumerate(ctx.tok):
-        if not ctx.verbal[i] and ctx.lower[i] not in ctx.phrases:
-            continue  # neither a cue verb nor the start of a phrase cue
+    for i in ctx.candidates:  # cue verbs and the first words of phrase cues
         if i in used_cues or i in covered:
             continue
+        token = ctx.tok[i]
         entry = ctx.is_cue(token)
         if entry is not None:
             draft = _indirect_for(ctx, token, entry)
@@ -1303,22 +1513,25 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
     after_colon = _after_colon(ctx, cue)
     if after_colon is not None:
         return after_colon
+    tok, deps, kids, para_of = ctx.tok, ctx.deps, ctx.kids, ctx.para_of
+    c = cue.i
     # a clause in another paragraph is the parser running sentences together, never the content
     clauses = [
-        c
-        for c in cue.children
-        if c.dep_ == "ccomp" and any(ctx.para_of[t.i] == ctx.para_of[cue.i] for t in c.subtree)
+        k
+        for k in kids[c]
+        if deps[k] == "ccomp"
+        and (para_of[k] == para_of[c] or any(para_of[t] == para_of[c] for t in _subtree(ctx, k)))
     ]
     if len(clauses) > 1:  # a second report the parser hung on the first cue is not its content
-        clauses = [c for c in clauses if ctx.is_cue(c) is None] or clauses[:1]
+        clauses = [k for k in clauses if ctx.is_cue(tok[k]) is None] or clauses[:1]
     if clauses:
         # Coordinated reports the parser gave the cue twice ("said A has X and B was Y") are one.
-        side = [c for c in clauses if (c.i > cue.i) == (clauses[0].i > cue.i)]
-        first = min(c.left_edge.i for c in side)
-        last = max(side, key=lambda c: c.right_edge.i)
-        clause = list(range(first, last.right_edge.i + 1))
-        if last.i > cue.i:
-            clause.extend(_clause_continuation(ctx, cue, last))
+        side = [k for k in clauses if (k > c) == (clauses[0] > c)]
+        first = min(tok[k].left_edge.i for k in side)
+        last = max(side, key=lambda k: tok[k].right_edge.i)
+        clause = list(range(first, tok[last].right_edge.i + 1))
+        if last > c:
+            clause.extend(_clause_continuation(ctx, cue, tok[last]))
         else:
             clause.extend(_interrupted_rest(ctx, cue))
         return clause
@@ -1326,37 +1539,39 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
     if misparsed is not None:
         return misparsed
     if entry.infinitive:
-        for child in cue.children:
-            if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-                return [t.i for t in child.subtree]
+        for child in kids[c]:
+            if deps[child] == "xcomp" and any(
+                deps[k] == "aux" and ctx.lowers[k] == "to" for k in kids[child]
+            ):
+                return _subtree(ctx, child)
     if entry.object:
-        for child in cue.children:
-            if child.dep_ == "dobj" and child.pos_ in {"NOUN", "PROPN"} and child.i > cue.i:
-                if not ctx.lex.is_outlet(_phrase(ctx, child)):
-                    return [t.i for t in child.subtree] + _object_tail(ctx, cue, child)
+        for child in kids[c]:
+            if deps[child] == "dobj" and ctx.poss[child] in {"NOUN", "PROPN"} and child > c:
+                if not ctx.lex.is_outlet(_phrase(ctx, tok[child])):
+                    return _subtree(ctx, child) + _object_tail(ctx, cue, tok[child])
+    head = ctx.head_of[c]
     if (
-        cue.dep_ == "conj"
-        and cue.i > 0
-        and cue.nbor(-1).lower_ == ","
-        and any(c.dep_ in SUBJECT_DEPS and c.i > cue.i for c in cue.children)
-        and cue.head.i < cue.i
+        deps[c] == "conj"
+        and c > 0
+        and ctx.lowers[c - 1] == ","
+        and any(deps[k] in SUBJECT_DEPS and k > c for k in kids[c])
+        and head < c
     ):
         # "The plant is under pressure from imports, said its chief executive." parsed with the
         # inverted cue as a conjunct of the reported clause
-        own = {t.i for t in cue.subtree}
-        return [t.i for t in cue.head.subtree if t.i not in own and t.i < cue.i]
-    if cue.dep_ in {"parataxis", "advcl"} and cue.head.i != cue.i:
+        own = set(_subtree(ctx, c))
+        return [t for t in _subtree(ctx, head) if t not in own and t < c]
+    if deps[c] in {"parataxis", "advcl"} and head != c:
         # "The plan is dead, Okafor said." and "The plan, Okafor said, is dead." parsed with the
         # cue hanging off the reported clause
-        head = cue.head
-        marks = {c.lower_ for c in cue.children if c.dep_ == "mark"}
-        if cue.dep_ == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
-            if marks or head.i > cue.i:
+        marks = {ctx.lowers[k] for k in kids[c] if deps[k] == "mark"}
+        if deps[c] == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
+            if marks or head > c:
                 return None
-        if marks == {"as"} and any(c.dep_ in {"xcomp", "ccomp", "dobj"} for c in cue.children):
+        if marks == {"as"} and any(deps[k] in {"xcomp", "ccomp", "dobj"} for k in kids[c]):
             return None  # "as the movement continues to grow, ...": the verb has its own complement
-        own = {t.i for t in cue.subtree}
-        return [t.i for t in head.subtree if t.i not in own]
+        own = set(_subtree(ctx, c))
+        return [t for t in _subtree(ctx, head) if t not in own]
     return None
 
 
@@ -1366,33 +1581,32 @@ def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
     the clause has its own subject and its verb already has an object besides "that". Also a
     "that" complement clause the parser hung on a noun after the cue ("said in a statement *that
     the terminal would reopen*")."""
-    for token in cue.subtree:
-        if token.i <= cue.i or token.dep_ not in {"relcl", "acl"} or token.i in ctx.quote_of:
+    tok, deps, lowers, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.kids
+    c = cue.i
+    for t in _subtree(ctx, c):
+        if t <= c or deps[t] not in {"relcl", "acl"} or t in ctx.quote_of:
             continue
-        if ctx.sent_of[token.i] != ctx.sent_of[cue.i]:
+        if ctx.sent_of[t] != ctx.sent_of[c]:
             break
-        first = token.left_edge
+        token = tok[t]
+        first = token.left_edge.i
         if (
-            first.lower_ == "that"
-            and first.dep_ == "mark"  # a relative "that" is a pronoun, never a marker
-            and token.dep_ in {"acl", "relcl"}
-            and token.head.dep_ in {"pobj", "dobj"}
-            and any(c.dep_ in SUBJECT_DEPS for c in token.children)
+            lowers[first] == "that"
+            and deps[first] == "mark"  # a relative "that" is a pronoun, never a marker
+            and deps[t] in {"acl", "relcl"}
+            and deps[ctx.head_of[t]] in {"pobj", "dobj"}
+            and any(deps[k] in SUBJECT_DEPS for k in kids[t])
         ):
             # "said in a statement that the team would ...": a complement clause of the noun
-            return list(range(first.i, token.right_edge.i + 1))
-        if token.dep_ != "relcl":
+            return list(range(first, token.right_edge.i + 1))
+        if deps[t] != "relcl":
             continue
-        if first.lower_ != "that" or first.dep_ in SUBJECT_DEPS:
+        if lowers[first] != "that" or deps[first] in SUBJECT_DEPS:
             continue
-        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and c.i != first.i]
-        objects = [
-            c
-            for c in token.children
-            if c.dep_ in {"dobj", "attr", "acomp", "ccomp", "oprd"} and c.i != first.i
-        ]
+        subjects = [k for k in kids[t] if deps[k] in SUBJECT_DEPS and k != first]
+        objects = [k for k in kids[t] if deps[k] in {"dobj", "attr", "acomp", "ccomp", "oprd"} and k != first]
         if subjects and objects:
-            return list(range(first.i, token.right_edge.i + 1))
+            return list(range(first, token.right_edge.i + 1))
     return None
 
 
@@ -1401,62 +1615,67 @@ def _object_tail(ctx: _Context, cue: Token, obj: Token) -> list[int]:
     steps *to tighten gun sales*", "recalled Ali's generosity *in support of a food bank*"):
     a to-infinitive or a prepositional phrase right after the object, unless it names the medium,
     audience or time of the speaking."""
+    tok, deps, lowers, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.kids
     out: list[int] = []
     end = obj.right_edge.i
-    for child in cue.rights:
-        if child.i <= end:
+    c = cue.i
+    for child in kids[c]:
+        if child <= c or child <= end:
             continue
-        if child.left_edge.i != end + 1:
+        token = tok[child]
+        if token.left_edge.i != end + 1:
             break
-        if child.dep_ in {"xcomp", "advcl"} and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        if deps[child] in {"xcomp", "advcl"} and any(
+            deps[k] == "aux" and lowers[k] == "to" for k in kids[child]
         ):
             pass
-        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
-            objects = [g for g in child.children if g.dep_ == "pobj"]
+        elif deps[child] == "prep" and lowers[child] in OBJECT_PREPS:
+            objects = [g for g in kids[child] if deps[g] == "pobj"]
             if (
                 not objects
-                or objects[0].ent_type_ in {"DATE", "TIME"}
-                or objects[0].lemma_.lower() in ctx.lex.media
+                or ctx.ent_types[objects[0]] in {"DATE", "TIME"}
+                or ctx.lemmas[objects[0]].lower() in ctx.lex.media
             ):
                 break
         else:
             break
-        out.extend(range(end + 1, child.right_edge.i + 1))
-        end = child.right_edge.i
+        out.extend(range(end + 1, token.right_edge.i + 1))
+        end = token.right_edge.i
     return out
 
 
 def _ends_with_colon(ctx: _Context, cue: Token, content_start: int) -> bool:
     """Whether a colon is the last word between a cue and its content."""
-    words = [t for t in ctx.tok[cue.i + 1 : content_start] if not t.is_space]
-    return bool(words) and words[-1].text == ":"
+    tok = ctx.tok
+    for t in range(min(content_start, ctx.n) - 1, cue.i, -1):
+        if not tok[t].is_space:
+            return ctx.texts[t] == ":"
+    return False
 
 
 def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
     """``The governor added:`` followed by unquoted words: the rest of the paragraph, or the next
     paragraph when the colon ends this one (transcripts and block quotations)."""
-    doc = ctx.doc
-    tok = ctx.tok
-    k = cue.i + 1
-    while (
-        k < len(doc) and k not in ctx.mark_tokens and tok[k].text != ":" and _descends_from(ctx, tok[k], cue)
-    ):
-        if tok[k].dep_ in {"ccomp", "dobj", "xcomp"} and tok[k].head.i == cue.i:
+    tok, texts, deps, head_of = ctx.tok, ctx.texts, ctx.deps, ctx.head_of
+    n = ctx.n
+    c = cue.i
+    k = c + 1
+    while k < n and k not in ctx.mark_tokens and texts[k] != ":" and _descends(ctx, k, c):
+        if deps[k] in {"ccomp", "dobj", "xcomp"} and head_of[k] == c:
             return None
         k += 1
-    if k >= len(doc) or tok[k].text != ":":
+    if k >= n or texts[k] != ":":
         return None
     start = k + 1
-    while start < len(doc) and tok[start].is_space:
+    while start < n and tok[start].is_space:
         start += 1
-    if start >= len(doc) or start in ctx.quote_of or start in ctx.mark_tokens:
+    if start >= n or start in ctx.quote_of or start in ctx.mark_tokens:
         return None  # a quotation: the direct rules have it
     if ctx.para_of[start] - ctx.para_of[k] > 1:
         return None
     paragraph = ctx.para_of[start]
     end = start
-    while end < len(doc) and ctx.para_of[end] == paragraph and "\n" not in tok[end].text:
+    while end < n and ctx.para_of[end] == paragraph and end not in ctx.newline_tokens:
         end += 1
     return list(range(start, end))
 
@@ -1464,47 +1683,55 @@ def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
 def _interrupted_rest(ctx: _Context, cue: Token) -> list[int]:
     """The second half of a report the cue interrupts: "Though the move was smooth, he said,
     *replacing her would be harder*." Only after a comma that follows the cue's own words."""
-    own_end = max(
-        [cue.i] + [t.i for c in cue.children if c.i > cue.i and c.dep_ in SUBJECT_DEPS for t in c.subtree]
-    )
+    deps, kids = ctx.deps, ctx.kids
+    c = cue.i
+    own_end = max([c] + [t for k in kids[c] if k > c and deps[k] in SUBJECT_DEPS for t in _subtree(ctx, k)])
     k = own_end + 1
-    if k >= len(ctx.doc) or ctx.tok[k].text != ",":
+    if k >= ctx.n or ctx.texts[k] != ",":
         return []
-    for child in cue.rights:
-        if child.i <= k or child.dep_ not in {"ccomp", "parataxis", "conj", "advcl"}:
+    for child in kids[c]:
+        if child <= c or child <= k or deps[child] not in {"ccomp", "parataxis", "conj", "advcl"}:
             continue
-        if ctx.is_cue(child) is not None or ctx.sent_of[child.i] != ctx.sent_of[cue.i]:
+        if ctx.is_cue(ctx.tok[child]) is not None or ctx.sent_of[child] != ctx.sent_of[c]:
             return []
-        return [t.i for t in child.subtree]
+        return _subtree(ctx, child)
     return []
 
 
 def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
     """Words after a reported clause that the parser hung on the cue but that go on reporting
     ("said the plan was dead, *but the talks would go on*"; "*until it went bankrupt*")."""
+    tok, deps, kids, head_of = ctx.tok, ctx.deps, ctx.kids, ctx.head_of
     out: list[int] = []
     end = clause.right_edge.i
-    extras = list(cue.rights)
-    if cue.dep_ == "pcomp" and cue.head.dep_ == "prep":
+    c = cue.i
+    extras = [k for k in kids[c] if k > c]
+    if deps[c] == "pcomp" and deps[head_of[c]] == "prep":
         # "was quoted as saying that A but that B": the parser hangs B on "quoted"
-        extras += [t for t in cue.head.head.rights if t.i > end]
+        quoted = head_of[head_of[c]]
+        extras += [k for k in kids[quoted] if k > quoted and k > end]
     for extra in extras:
-        if extra.i <= end:
+        if extra <= end:
             continue
-        second_that = extra.dep_ == "conj" and any(
-            c.dep_ == "mark" and c.lower_ == "that" for c in extra.children
+        second_that = deps[extra] == "conj" and any(
+            deps[k] == "mark" and ctx.lowers[k] == "that" for k in kids[extra]
         )
-        if extra.dep_ not in CONTINUATION_DEPS and not second_that:
+        if deps[extra] not in CONTINUATION_DEPS and not second_that:
             continue
-        if ctx.is_cue(extra) is not None or extra.tag_ == "VBG" or ctx.sent_of[extra.i] != ctx.sent_of[cue.i]:
+        if (
+            ctx.is_cue(tok[extra]) is not None
+            or ctx.tags[extra] == "VBG"
+            or ctx.sent_of[extra] != ctx.sent_of[c]
+        ):
             break  # a report of its own ("..., adding that ...")
-        out.extend(range(end + 1, extra.right_edge.i + 1))
-        end = extra.right_edge.i
+        right = tok[extra].right_edge.i
+        out.extend(range(end + 1, right + 1))
+        end = right
     return out
 
 
 def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
-    if _is_passive(cue):
+    if _is_passive(ctx, cue):
         return _passive_report(ctx, cue, entry)
     clause = _content_clause(ctx, cue, entry)
     topic = None
@@ -1512,13 +1739,13 @@ def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
     if not clause:
         topic = _topic(ctx, cue, entry)
         if topic is not None:
-            clause, min_words = _topic_words(topic), MIN_OBJECT_TOKENS
+            clause, min_words = _topic_words(ctx, topic), MIN_OBJECT_TOKENS
         else:
             clause, min_words = _pro_form(ctx, cue), 1
         if not clause:
             return None
     subject = _subject(ctx, cue)
-    if subject is None and cue.dep_ in {"parataxis", "ccomp"}:
+    if subject is None and ctx.deps[cue.i] in {"parataxis", "ccomp"}:
         subject = _inverted_subject(ctx, cue)
     if subject is None:
         return None
@@ -1540,21 +1767,22 @@ def _clause_draft(
     ``min_words`` words (default: ``MIN_OBJECT_TOKENS`` for an object, else
     ``MIN_INDIRECT_TOKENS``). ``subject`` is None for a report that names no speaker ("it was
     announced that ...")."""
-    doc = ctx.doc
-    tok = ctx.tok
-    speaker_range = set(range(*_np_span(ctx, subject, {cue.i}))) if subject is not None else set()
-    paragraphs = {ctx.para_of[cue.i], ctx.para_of[clause[0]] if clause[0] > cue.i else ctx.para_of[cue.i]}
-    if ctx.para_of[clause[0]] - ctx.para_of[cue.i] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
-        paragraphs = {ctx.para_of[cue.i]}
-    body = sorted(i for i in clause if i not in speaker_range and i != cue.i and ctx.para_of[i] in paragraphs)
+    tok, para_of = ctx.tok, ctx.para_of
+    c = cue.i
+    speaker_range = set(range(*_np_span(ctx, subject, {c}))) if subject is not None else set()
+    paragraphs = {para_of[c], para_of[clause[0]] if clause[0] > c else para_of[c]}
+    if para_of[clause[0]] - para_of[c] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
+        paragraphs = {para_of[c]}
+    body = sorted(i for i in clause if i not in speaker_range and i != c and para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
     words = [i for i in body if not tok[i].is_punct]
     if min_words is None:
-        is_object = any(tok[i].dep_ == "dobj" and tok[i].head.i == cue.i for i in words)
+        is_object = any(ctx.deps[i] == "dobj" and ctx.head_of[i] == c for i in words)
         min_words = MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS
     if len(words) < min_words:
         return None
-    quoted = [i for i in words if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
+    speech = ctx.speech_tokens
+    quoted = [i for i in words if i in speech]
     kind = "indirect"
     if quoted:
         kind = "direct" if len(quoted) >= DIRECT_COVERAGE * len(words) else "mixed"
@@ -1562,9 +1790,9 @@ def _clause_draft(
         body = _rest_of_quotation(ctx, body)
         # a quotation closing right after the clause belongs to it: 'needed to "act now".'
         while (
-            body[-1] + 1 < len(doc)
+            body[-1] + 1 < ctx.n
             and body[-1] + 1 in ctx.mark_tokens
-            and tok[body[-1]].idx < tok[body[-1] + 1].idx
+            and ctx.idx[body[-1]] < ctx.idx[body[-1] + 1]
         ):
             body.append(body[-1] + 1)
     ranges = _char_ranges(ctx, body)
@@ -1577,7 +1805,9 @@ def _clause_draft(
         draft = _draft_for(ctx, cue, entry, subject, kind, rule)
     else:
         medium, addressee = _medium_and_addressee(ctx, cue, entry)
-        draft = _Draft(kind, rule, 0.0, _cue_tokens(cue), None, None, [], medium=medium, addressee=addressee)
+        draft = _Draft(
+            kind, rule, 0.0, _cue_tokens(ctx, c), None, None, [], medium=medium, addressee=addressee
+        )
     draft.confidence = CONFIDENCE["indirect"] if kind != "direct" else draft.confidence
     if subject is None:
         draft.confidence = CONFIDENCE["passive"]
@@ -1591,62 +1821,67 @@ def _topic(ctx: _Context, cue: Token, entry: CueEntry) -> Token | None:
     "complained *about* the noise"; the lexicon's ``topic``), never the medium or a time."""
     if not entry.topic:
         return None
-    for child in cue.rights:
-        if child.dep_ != "prep" or child.lower_ not in entry.topic:
+    deps, kids = ctx.deps, ctx.kids
+    c = cue.i
+    for child in kids[c]:
+        if child < c or deps[child] != "prep" or ctx.lowers[child] not in entry.topic:
             continue
-        objects = [g for g in child.children if g.dep_ == "pobj"]
-        if not objects or objects[0].i in ctx.quote_of or ctx.sent_of[objects[0].i] != ctx.sent_of[cue.i]:
+        objects = [g for g in kids[child] if deps[g] == "pobj"]
+        if not objects or objects[0] in ctx.quote_of or ctx.sent_of[objects[0]] != ctx.sent_of[c]:
             continue
         obj = objects[0]
-        if obj.ent_type_ in {"DATE", "TIME"} or obj.lemma_.lower() in ctx.lex.media:
+        if ctx.ent_types[obj] in {"DATE", "TIME"} or ctx.lemmas[obj].lower() in ctx.lex.media:
             continue
-        if ctx.lex.is_outlet(_phrase(ctx, obj)):
+        if ctx.lex.is_outlet(_phrase(ctx, ctx.tok[obj])):
             continue
-        return child
+        return ctx.tok[child]
     return None
 
 
 def _pro_form(ctx: _Context, cue: Token) -> list[int]:
     """A word standing for what was said, right after the cue: "said so", "said yes", "said no",
     "said the same (of Ortiz)", "said as much" (PRO_FORM_CONTENTS)."""
-    k = cue.i + 1
-    if k >= len(ctx.doc) or k in ctx.quote_of:
+    c = cue.i
+    k = c + 1
+    if k >= ctx.n or k in ctx.quote_of:
         return []
-    own = [cue.i] + [t.i for c in cue.lefts if c.dep_ in SUBJECT_DEPS | {"aux", "neg"} for t in c.subtree]
+    deps, lowers = ctx.deps, ctx.lowers
+    own = [c] + [
+        t for x in ctx.kids[c] if x < c and deps[x] in SUBJECT_DEPS | {"aux", "neg"} for t in _subtree(ctx, x)
+    ]
     before = min(own) - 1
     while before >= 0 and ctx.tok[before].is_space:
         before -= 1
     if before in ctx.mark_tokens:
         return []  # '"..." ⏎ Okafor said so.': the quotation before is what was said
-    token = ctx.tok[k]
-    if token.lower_ in {"the", "as"} and k + 1 < len(ctx.doc):
-        token = ctx.tok[k + 1]  # "the same", "as much"
-    if token.lower_ not in PRO_FORM_CONTENTS or token.head.i != cue.i:
+    word = k
+    if lowers[k] in {"the", "as"} and k + 1 < ctx.n:
+        word = k + 1  # "the same", "as much"
+    if lowers[word] not in PRO_FORM_CONTENTS or ctx.head_of[word] != c:
         return []
-    if (token.lower_ == "much") != (ctx.tok[k].lower_ == "as") or (
-        token.lower_ == "same" and ctx.tok[k].lower_ != "the"
-    ):
+    if (lowers[word] == "much") != (lowers[k] == "as") or (lowers[word] == "same" and lowers[k] != "the"):
         return []
-    if token.lower_ == "same":
-        return [t.i for t in token.subtree if t.i >= k]
-    return list(range(k, token.i + 1))
+    if lowers[word] == "same":
+        return [t for t in _subtree(ctx, word) if t >= k]
+    return list(range(k, word + 1))
 
 
-def _topic_words(prep: Token) -> list[int]:
-    return [t.i for obj in prep.children if obj.dep_ == "pobj" for t in obj.subtree]
+def _topic_words(ctx: _Context, prep: Token) -> list[int]:
+    return [t for obj in ctx.kids[prep.i] if ctx.deps[obj] == "pobj" for t in _subtree(ctx, obj)]
 
 
-def _is_passive(cue: Token) -> bool:
+def _is_passive(ctx: _Context, cue: Token) -> bool:
     """A passive report ("it was announced that ...", "was told by X that ...") or a subjectless
     past participle opening a clause ("Asked whether ..., the mayor said"): the grammatical
     subject, if any, is the audience or the thing said, never the speaker."""
-    if any(c.dep_ == "auxpass" for c in cue.children):
+    deps, kids = ctx.deps, ctx.kids[cue.i]
+    if any(deps[k] == "auxpass" for k in kids):
         # "was quoted as saying": the speaking verb carries the report
-        return not any(c.dep_ == "prep" and c.lower_ == "as" for c in cue.children)
+        return not any(deps[k] == "prep" and ctx.lowers[k] == "as" for k in kids)
     return (
-        cue.tag_ == "VBN"
-        and cue.dep_ == "advcl"
-        and not any(c.dep_ in SUBJECT_DEPS or c.dep_ in {"aux", "auxpass"} for c in cue.children)
+        ctx.tags[cue.i] == "VBN"
+        and deps[cue.i] == "advcl"
+        and not any(deps[k] in SUBJECT_DEPS or deps[k] in {"aux", "auxpass"} for k in kids)
     )
 
 
@@ -1654,31 +1889,33 @@ def _passive_report(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None
     """A passive report: the speaker is the agent ("was first reported *by the Gazette*") or
     unnamed; the content is the reported clause, the topic ("was asked *about* the deal") or, for
     object cues, the passive subject ("*The merger* was announced on Monday")."""
-    agents = [g for c in cue.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    speaker = agents[0] if agents and agents[0].i not in ctx.quote_of else None
-    subjects = [c for c in cue.children if c.dep_ == "nsubjpass" and c.i not in ctx.quote_of]
-    clause = _content_clause(ctx, cue, entry) if cue.dep_ not in {"parataxis", "advcl"} else None
-    if cue.dep_ == "advcl" and not clause:
-        clause = [t.i for c in cue.children if c.dep_ in {"ccomp", "xcomp"} for t in c.subtree] or None
+    tok, deps, kids = ctx.tok, ctx.deps, ctx.kids
+    c = cue.i
+    agents = [g for k in kids[c] if deps[k] == "agent" for g in kids[k] if deps[g] == "pobj"]
+    speaker = tok[agents[0]] if agents and agents[0] not in ctx.quote_of else None
+    subjects = [k for k in kids[c] if deps[k] == "nsubjpass" and k not in ctx.quote_of]
+    clause = _content_clause(ctx, cue, entry) if deps[c] not in {"parataxis", "advcl"} else None
+    if deps[c] == "advcl" and not clause:
+        clause = [t for k in kids[c] if deps[k] in {"ccomp", "xcomp"} for t in _subtree(ctx, k)] or None
     min_words = None
     topic = None if clause else _topic(ctx, cue, entry)
     if topic is not None:
-        clause, min_words = _topic_words(topic), MIN_OBJECT_TOKENS
+        clause, min_words = _topic_words(ctx, topic), MIN_OBJECT_TOKENS
     elif not clause and entry.object and subjects:
         subject = subjects[0]
-        if subject.pos_ not in {"NOUN", "PROPN"} or subject.ent_type_ in {"PERSON", "NORP"}:
+        if ctx.poss[subject] not in {"NOUN", "PROPN"} or ctx.ent_types[subject] in {"PERSON", "NORP"}:
             return None  # people and peoples are not what was said
-        clause, min_words = [t.i for t in subject.subtree], MIN_OBJECT_TOKENS
+        clause, min_words = _subtree(ctx, subject), MIN_OBJECT_TOKENS
         subjects = []
     if not clause:
         return None
     draft = _clause_draft(ctx, cue, entry, speaker, clause, min_words)
     if draft is None:
         return None
-    extra = [c.i for c in cue.children if c.dep_ == "agent"] + ([topic.i] if topic is not None else [])
+    extra = [k for k in kids[c] if deps[k] == "agent"] + ([topic.i] if topic is not None else [])
     draft.cue = sorted({*draft.cue, *extra})
-    if subjects and entry.addressee == "object" and subjects[0].lower_ != "it":
-        draft.addressee = _phrase(ctx, subjects[0])
+    if subjects and entry.addressee == "object" and ctx.lowers[subjects[0]] != "it":
+        draft.addressee = _phrase(ctx, tok[subjects[0]])
     return draft
 
 
@@ -1697,65 +1934,65 @@ def _rest_of_quotation(ctx: _Context, body: list[int]) -> list[int]:
 def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
     """End the content where the writer's additions start: a semicolon, a second report joined
     by a conjunction ("... and warned that ..."), or a trailing non-restrictive ", which ..." clause."""
-    tok = ctx.tok
+    tok, texts, deps, kids = ctx.tok, ctx.texts, ctx.deps, ctx.kids
+    c = cue.i
     for n, i in enumerate(body):
-        token = tok[i]
         if i in ctx.quote_of or n == 0:
             continue
-        if token.text == ";":
+        if texts[i] == ";":
             return body[:n]
-        if token.dep_ == "conj" and token.i > cue.i and ctx.is_cue(token) is not None:
+        dep = deps[i]
+        if dep not in {"conj", "advcl", "relcl"}:
+            continue  # none of the additions below
+        token = tok[i]
+        if dep == "conj" and i > c and ctx.is_cue(token) is not None:
             start = token.left_edge.i
             return [j for j in body if j < start]
-        if (
-            token.dep_ == "conj"
-            and token.pos_ == "VERB"
-            and token.i > cue.i
-            and _speech_act_of_speaker(ctx, token)
-        ):
+        if dep == "conj" and ctx.poss[i] == "VERB" and i > c and _speech_act_of_speaker(ctx, i):
             # a subjectless speech act of any type joined to the reported clause is the speaker's
             # own ("said the blockade was costing millions and called on Warsaw to ...")
             start = token.left_edge.i
             return [j for j in body if j < start]
         if (
-            token.dep_ in {"conj", "advcl"}
-            and _subjectless_participle(token)
-            and tok[token.left_edge.i - 1].pos_ == "CCONJ"
-            and token.head.tag_ in FINITE_TAGS
+            dep in {"conj", "advcl"}
+            and _subjectless_participle(ctx, i)
+            and ctx.poss[token.left_edge.i - 1] == "CCONJ"
+            and ctx.tags[ctx.head_of[i]] in FINITE_TAGS
         ):
             # "telling reporters that the plan was dead *and questioning* why ...": a participle
             # cannot continue a finite reported clause, so it is the speaker's next act
             start = token.left_edge.i
             return [j for j in body if j < start]
-        before = token.left_edge.i - 1
-        while before > 0 and before in ctx.mark_tokens:
-            before -= 1  # 'has “expanded the party,” claiming ...'
-        if token.dep_ == "advcl" and token.tag_ == "VBG" and tok[before].text == ",":
-            # ", citing ...", ", arguing that ...": the writer's addition, or a report of its own
-            return [j for j in body if j < before]
+        if dep == "advcl" and ctx.tags[i] == "VBG":
+            before = token.left_edge.i - 1
+            while before > 0 and before in ctx.mark_tokens:
+                before -= 1  # 'has “expanded the party,” claiming ...'
+            if texts[before] == ",":
+                # ", citing ...", ", arguing that ...": the writer's addition, or a report of its own
+                return [j for j in body if j < before]
         if (
-            token.dep_ == "advcl"
-            and tok[token.left_edge.i - 1].text in {",", "—", "–"}
-            and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in token.children)
+            dep == "advcl"
+            and texts[token.left_edge.i - 1] in {",", "—", "–"}
+            and any(deps[k] == "mark" and ctx.lowers[k] in CONTRAST_MARKS for k in kids[i])
         ):
             # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
             return [j for j in body if j < token.left_edge.i - 1]
-        if token.dep_ == "relcl" and token.left_edge.lower_ in TRAILING_RELATIVES:
+        if dep == "relcl" and ctx.lowers[token.left_edge.i] in TRAILING_RELATIVES:
             comma = token.left_edge.i - 1
-            if comma >= 0 and tok[comma].text == "," and token.right_edge.i >= body[-1] - 1:
+            if comma >= 0 and texts[comma] == "," and token.right_edge.i >= body[-1] - 1:
                 return [j for j in body if j < comma]
     return body
 
 
-def _speech_act_of_speaker(ctx: _Context, verb: Token) -> bool:
+def _speech_act_of_speaker(ctx: _Context, verb: int) -> bool:
     """Whether a subjectless verb joined to a reported clause is the speaker's next act rather
     than more of the report: a lexicon verb of a speech-act type (not belief or perception) — "the
     blockade was costing millions and *called on Warsaw* to ...", "he respects Clinton and *calls
     her* ..." (PolNeAR annotators end the content before it on both splits)."""
-    entry = ctx.lex.verbs.get(verb.lemma_.lower())
+    entry = ctx.lex.verbs.get(ctx.lemmas[verb].lower())
     if entry is None or entry.type in NOT_SPEECH_ACTS:
         return False
-    if any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+    if any(ctx.deps[k] in SUBJECT_DEPS for k in ctx.kids[verb]):
         return False
     return True
 
@@ -1793,72 +2030,69 @@ def _char_ranges(ctx: _Context, tokens: list[int]) -> list[tuple[int, int]]:
 
 
 def _phrase_cue_at(ctx: _Context, token: Token) -> PhraseCue | None:
-    candidates = ctx.phrases.get(ctx.lower[token.i])
+    if token.i not in ctx.phrase_starts:
+        return None
+    candidates = ctx.phrases.get(token.lower_)
     if candidates is None or token.i in ctx.quote_of:
         return None
     for phrase in candidates:
         n = len(phrase.words)
-        if token.i + n <= len(ctx.lower) and tuple(ctx.lower[token.i : token.i + n]) == phrase.words:
+        if token.i + n <= ctx.n and tuple(ctx.lowers[k] for k in range(token.i, token.i + n)) == phrase.words:
             return phrase
     return None
 
 
 def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
     """``according to X, ...``: X is the speaker (or the medium of a quote already found)."""
-    tok = ctx.tok
-    last = tok[token.i + len(phrase.words) - 1]
-    objects = [c for c in last.children if c.dep_ == "pobj"]
+    tok, deps, kids, head_of = ctx.tok, ctx.deps, ctx.kids, ctx.head_of
+    first = token.i
+    last = first + len(phrase.words) - 1
+    objects = [c for c in kids[last] if deps[c] == "pobj"]
     if not objects:
         return None
     obj = objects[0]
     source = obj
     medium = None
-    if obj.lemma_.lower() in ctx.lex.media:
+    if ctx.lemmas[obj].lower() in ctx.lex.media:
         # "according to a statement from the ministry": the ministry speaks, the statement is the medium
-        medium = _phrase(ctx, obj)
-        for child in obj.children:
-            if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
-                inner = [g for g in child.children if g.dep_ == "pobj"]
+        medium = _phrase(ctx, tok[obj])
+        for child in kids[obj]:
+            if deps[child] == "prep" and ctx.lowers[child] in {"from", "by", "of"}:
+                inner = [g for g in kids[child] if deps[g] == "pobj"]
                 if inner:
                     source = inner[0]
-    elif ctx.lex.is_outlet(_phrase(ctx, obj)):
-        medium = ctx.lex.outlet_name(_phrase(ctx, obj))
-    head = token.head
-    while head.i != head.head.i and head.dep_ in {"prep", "pobj"} and head.i == token.i:
-        head = head.head
+    elif ctx.lex.is_outlet(_phrase(ctx, tok[obj])):
+        medium = ctx.lex.outlet_name(_phrase(ctx, tok[obj]))
+    head = head_of[first]
+    while head != head_of[head] and deps[head] in {"prep", "pobj"} and head == first:
+        head = head_of[head]
     # A cue verb that this phrase modifies already carries a quote: the phrase is its medium.
     for d in drafts:
-        if head.i in d.cue:
+        if head in d.cue:
             if medium is not None:
                 d.medium = d.medium or medium
             return None
-    phrase_tokens = (
-        {t.i for t in token.subtree} | set(range(token.i, last.i + 1)) | {t.i for t in obj.subtree}
-    )
-    clause_root = head if head.i != token.i else None
-    if clause_root is None:
+    phrase_tokens = {*_subtree(ctx, first), *range(first, last + 1), *_subtree(ctx, obj)}
+    if head == first:
         return None
-    body = sorted(
-        i
-        for i in (t.i for t in clause_root.subtree)
-        if i not in phrase_tokens and ctx.para_of[i] == ctx.para_of[token.i]
-    )
+    paragraph = ctx.para_of[first]
+    body = sorted(i for i in _subtree(ctx, head) if i not in phrase_tokens and ctx.para_of[i] == paragraph)
     while body and (tok[body[0]].is_punct or tok[body[0]].is_space):
         body.pop(0)
     while body and (tok[body[-1]].is_punct or tok[body[-1]].is_space) and body[-1] not in ctx.mark_tokens:
         body.pop()
     if len([i for i in body if not tok[i].is_punct]) < MIN_INDIRECT_TOKENS:
         return None
-    speaker = _np_span(ctx, source, set())
-    cue_tokens = list(range(token.i, last.i + 1))
-    quoted = [i for i in body if i in ctx.quote_of and ctx.speech_quotation[ctx.quote_of[i]]]
+    speaker = _np_span(ctx, tok[source], set())
+    cue_tokens = list(range(first, last + 1))
+    quoted = [i for i in body if i in ctx.speech_tokens]
     return _Draft(
         kind="mixed" if quoted else "indirect",
         rule="indirect/according-to",
         confidence=CONFIDENCE["according-to"],
         cue=cue_tokens,
         speaker=speaker,
-        speaker_head=source.i,
+        speaker_head=source,
         content=_char_ranges(ctx, body),
         marks=[m for qi in {ctx.quote_of[i] for i in quoted} for m in ctx.quotations[qi].marks],
         medium=medium,
@@ -1879,29 +2113,37 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
     actor_id = None
     if draft.speaker is not None:
         lo, hi = draft.speaker
-        span = doc[lo:hi]
-        speaker_spans = (Span(span.start_char, span.end_char),)
-        speaker_text = span.text
-        head = tok[draft.speaker_head] if draft.speaker_head is not None else span.root
-        referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
+        if 0 <= lo < hi <= ctx.n:
+            start, end = ctx.idx[lo], ctx.end_char[hi - 1]
+            speaker_spans = (Span(start, end),)
+            speaker_text = text[start:end]
+        else:
+            span = doc[lo:hi]
+            speaker_spans = (Span(span.start_char, span.end_char),)
+            speaker_text = span.text
+        head = tok[draft.speaker_head] if draft.speaker_head is not None else doc[lo:hi].root
+        referent = ctx.refs.referent_at_token(head.i)
         if draft.name_at is not None:
             head = tok[draft.name_at]
-            referent = ctx.refs.referent_at(doc[head.i : head.i + 1])
+            referent = ctx.refs.referent_at_token(head.i)
             lo, hi = _np_span(ctx, head, set())
         if referent is not None:
             speaker = referent.name
         else:
-            speaker = _phrase(ctx, head) if head.lower_ not in PRONOUNS else head.text
+            pronoun = ctx.lowers[head.i] in PRONOUNS
+            speaker = _phrase(ctx, head) if not pronoun else ctx.texts[head.i]
             speaker_org = _named_org(ctx, lo, hi, head)
-            if head.lower_ in PRONOUNS:
+            if pronoun:
                 draft.confidence = min(draft.confidence, CONFIDENCE["unresolved-pronoun"])
-        actor_id = _actor_at(findings, head)
-    cue_spans = tuple(Span(tok[i].idx, tok[i].idx + len(tok[i])) for i in sorted(set(draft.cue)))
+        actor_id = _actor_at(ctx, findings, head)
+    cue_spans = tuple(Span(ctx.idx[i], ctx.end_char[i]) for i in sorted(set(draft.cue)))
     cue_spans = _merge_spans(cue_spans)
     content_spans = tuple(Span(s, e) for s, e in _without_dateline(text, draft.content))
     content = " … ".join(text[s.start : s.end] for s in content_spans)
     cue = " ".join(text[s.start : s.end] for s in cue_spans) or None
-    evidence = tuple(sorted(set(speaker_spans + cue_spans + content_spans)))
+    # sorted and without repeats, as ``sorted(set(...))`` (Span orders by start, then end)
+    unique = {(s.start, s.end): s for s in (*speaker_spans, *cue_spans, *content_spans)}
+    evidence = tuple(unique[key] for key in sorted(unique))
     anchor = tok[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
     sentence = ctx.sent_of[anchor.i] if anchor is not None else 0
     return Quote(
@@ -1943,52 +2185,51 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
     modifies), ``it`` (the nearest singular non-person subject before it, this sentence first) and
     ``he``/``she`` right after a quote by an unnamed speaker ("A coalition spokesman said ..., but
     he did not confirm ..."), which the person-only coreference would give to an earlier name."""
-    doc = ctx.doc
-    tok = ctx.tok
+    tok, head_of = ctx.tok, ctx.head_of
     previous: _Draft | None = None
     for draft in drafts:
         if draft.speaker_head is None:
             continue
-        head = tok[draft.speaker_head]
-        lower = head.lower_
-        if lower in {"who", "which", "that"} and head.head.dep_ == "relcl":
-            if ctx.refs.referent_at(doc[head.i : head.i + 1]) is None:
-                draft.name_at = head.head.head.i
+        head = draft.speaker_head
+        lower = ctx.lowers[head]
+        if lower in {"who", "which", "that"} and ctx.deps[head_of[head]] == "relcl":
+            if ctx.refs.referent_at_token(head) is None:
+                draft.name_at = head_of[head_of[head]]
         elif lower == "it":
-            draft.name_at = _it_antecedent(ctx, head)
+            draft.name_at = _it_antecedent(ctx, tok[head])
         elif lower in {"he", "she"} and previous is not None and previous.speaker_head is not None:
-            before = tok[previous.speaker_head]
+            before = previous.speaker_head
             if (
-                before.tag_ == "NN"
-                and before.ent_type_ == ""
-                and ctx.refs.referent_at(doc[before.i : before.i + 1]) is None
-                and 0 <= ctx.sent_of[head.i] - ctx.sent_of[before.i] <= UNNAMED_SPEAKER_WINDOW
-                and not _named_between(ctx, before.i, head.i)
+                ctx.tags[before] == "NN"
+                and ctx.ent_types[before] == ""
+                and ctx.refs.referent_at_token(before) is None
+                and 0 <= ctx.sent_of[head] - ctx.sent_of[before] <= UNNAMED_SPEAKER_WINDOW
+                and not _named_between(ctx, before, head)
             ):
-                draft.name_at = before.i
+                draft.name_at = before
         previous = draft
 
 
 def _named_between(ctx: _Context, start: int, end: int) -> bool:
     """Whether a person is named between two tokens (then a pronoun may well mean them)."""
-    return any(t.ent_type_ == "PERSON" for t in ctx.tok[start + 1 : end])
+    return any(ctx.ent_types[k] == "PERSON" for k in range(start + 1, min(end, ctx.n)))
 
 
 def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
     """The organisation an attribution's ``it`` stands for: the nearest singular noun subject of a
     main clause or a report before it that is not a person, in its own sentence, then up to
     ``IT_WINDOW`` sentences back."""
+    deps = ctx.deps
     here = ctx.sent_of[pronoun.i]
     for i in range(pronoun.i - 1, -1, -1):
         if here - ctx.sent_of[i] > IT_WINDOW:
             return None
-        token = ctx.tok[i]
-        if i in ctx.quote_of or token.dep_ not in {"nsubj", "nsubjpass"}:
+        if i in ctx.quote_of or deps[i] not in {"nsubj", "nsubjpass"}:
             continue
-        if token.tag_ not in {"NN", "NNP"} or token.ent_type_ in {"PERSON", "DATE", "CARDINAL"}:
+        if ctx.tags[i] not in {"NN", "NNP"} or ctx.ent_types[i] in {"PERSON", "DATE", "CARDINAL"}:
             continue
-        verb = token.head
-        if verb.dep_ == "ROOT" or ctx.is_cue(verb) is not None:
+        verb = ctx.head_of[i]
+        if deps[verb] == "ROOT" or ctx.is_cue(ctx.tok[verb]) is not None:
             return i  # the subject of a main clause or a report, not of a reported clause
     return None
 
@@ -2005,26 +2246,32 @@ def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def _named_org(ctx: _Context, lo: int, hi: int, head: Token) -> str | None:
     """The organisation or country an unnamed speaker names ("a Downing Street spokesman")."""
-    for ent in ctx.ents:
-        if ent.start >= lo and ent.end <= hi and ent.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
-            if ent.start <= head.i < ent.end:
+    for start, end, label in ctx.ent_rows:
+        if start >= lo and end <= hi and label in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
+            if start <= head.i < end:
                 return None  # the speaker is the organisation itself
-            return ent.text
-    for child in head.children:
-        if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from"}:
-            objects = [g for g in child.children if g.dep_ == "pobj"]
-            if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
-                return _phrase(ctx, objects[0])
+            return ctx.span_text(start, end)
+    deps, kids = ctx.deps, ctx.kids
+    for child in kids[head.i]:
+        if deps[child] == "prep" and ctx.lowers[child] in {"for", "of", "at", "from"}:
+            objects = [g for g in kids[child] if deps[g] == "pobj"]
+            if objects and ctx.poss[objects[0]] in {"PROPN", "NOUN"}:
+                return _phrase(ctx, ctx.tok[objects[0]])
     return None
 
 
-def _actor_at(findings: Findings, head: Token) -> str | None:
-    start, end = head.idx, head.idx + len(head)
-    for mention in findings.actors:
-        actor_id = getattr(mention, "actor_id", None)
-        if actor_id is None:
-            continue
-        if any(s.start < end and start < s.end for s in mention.spans):
+def _actor_at(ctx: _Context, findings: Findings, head: Token) -> str | None:
+    start, end = ctx.idx[head.i], ctx.end_char[head.i]
+    if ctx.actor_spans is None:
+        # (start, end, actor id) of every actor mention's spans, in the findings' order
+        ctx.actor_spans = [
+            (s.start, s.end, actor_id)
+            for mention in findings.actors
+            if (actor_id := getattr(mention, "actor_id", None)) is not None
+            for s in mention.spans
+        ]
+    for s_start, s_end, actor_id in ctx.actor_spans:
+        if s_start < end and start < s_end:
             return actor_id
     return None
 
