@@ -150,3 +150,24 @@ def test_assign_clusters_in_small_batches_and_any_arrival_order(tmp_path: Path) 
         again = assign_clusters(store, batch=2)
         assert again["signatures_computed"] == 9
         assert {r["id"]: r["cluster"] for r in store.rows("articles")} == expected
+
+
+def test_signatures_written_with_the_findings_are_used_and_cluster_alike(tmp_path: Path) -> None:
+    """The ingest workers send each article's signature with its rows (StoreRows); clustering then
+    hashes nothing itself and gives the clusters of clustering every text at once."""
+    from tidings.corpus.clusters import signature_rows
+    from tidings.types import StoreRows
+
+    articles = [Article(text=t, source=f"{name}.txt", format="press", title=name) for name, t in texts()]
+    items = []
+    for a in articles:
+        signature, bands = signature_rows(a.id, a.text)
+        items.append((a, StoreRows(article_id=a.id, rows={}, signature=signature, bands=tuple(bands))))
+    with Store.open(str(tmp_path / "w.db")) as store:
+        store.write(items[:10])
+        first = assign_clusters(store)
+        store.write(items[10:])
+        second = assign_clusters(store)
+        stored = {r["id"]: r["cluster"] for r in store.rows("articles")}
+    assert first["signatures_computed"] == 0 and second["signatures_computed"] == 0
+    assert stored == cluster_articles((a.id, a.text) for a in articles)

@@ -19,7 +19,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -97,9 +97,14 @@ def rows_batch(articles: list[Article]) -> list[StoreRows]:
     """What a pool worker or Ray actor sends back for a batch: each article's findings as store
     rows, in order. Not the articles: the caller holds them, and sending their texts back would
     double the traffic; not finding objects: the writer would have to turn them into rows."""
+    from tidings.corpus.clusters import signature_rows
     from tidings.store import store_rows
 
-    return [store_rows(findings) for findings in extract_batch(articles)]
+    out: list[StoreRows] = []
+    for article, findings in zip(articles, extract_batch(articles), strict=True):
+        signature, bands = signature_rows(article.id, article.text)
+        out.append(replace(store_rows(findings), signature=signature, bands=tuple(bands)))
+    return out
 
 
 def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
@@ -260,7 +265,7 @@ class LocalEngine:
         if self.workers <= 1:
             _ensure_state(self.model, self.knowledge_options)
             for batch in batches:
-                yield process_batch(batch)
+                yield list(zip(batch, rows_batch(batch), strict=True))
             return
         # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
         method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"

@@ -230,3 +230,7 @@ class StoreRows:
     rows: dict[str, list[dict[str, Any]]]  # finding table -> rows, duplicates removed
     learned_roles: tuple[Any, ...] = ()
     notes: tuple[str, ...] = ()
+    # The article's near-duplicate signature and LSH band rows (tidings.corpus.clusters), when
+    # the worker computed them; the clustering step after the ingest then only joins clusters.
+    signature: dict[str, Any] | None = None
+    bands: tuple[dict[str, str], ...] = ()

@@ -72,12 +72,13 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 class _Signature:
     article_id: str
     size: int
-    minhash: Any
+    values: Any  # the MinHash values (numpy array)
     exact: str  # hash of the word sequence, for short texts
+    minhash: Any = None  # the datasketch MinHash, where it was computed here (for its LSH index)
 
 
-# Names the shingling and MinHash settings a stored signature was made with; a stored signature
-# with another method is recomputed.
+# Names the shingling and MinHash settings a stored signature was made with (the MinHash scheme
+# and value type follow it); stored signatures of another method are all recomputed.
 METHOD = f"shingles{SHINGLE_WORDS}/minhash{NUM_PERM}/seed{SEED}"
 
 
@@ -89,39 +90,43 @@ def _signature(article_id: str, text: str) -> _Signature:
     if grams:
         minhash.update_batch(sorted(grams))
     exact = hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
-    return _Signature(article_id, len(grams), minhash, exact)
+    return _Signature(article_id, len(grams), minhash.hashvalues, exact, minhash)
 
 
 def _signature_row(sig: _Signature) -> dict[str, Any]:
     """A signature as the store keeps it: the MinHash values as bytes, with their scheme."""
-    values = sig.minhash.hashvalues
     return {
         "article_id": sig.article_id,
-        "method": f"{METHOD}/{sig.minhash.scheme}/{values.dtype.str}",
+        "method": f"{METHOD}/{sig.minhash.scheme}/{sig.values.dtype.str}",
         "size": sig.size,
         "exact": sig.exact,
-        "minhash": values.tobytes(),
+        "minhash": sig.values.tobytes(),
     }
 
 
-def _stored_method() -> str:
-    return _signature_row(_signature("", ""))["method"]
+def signature_rows(article_id: str, text: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """An article's signature row and LSH band rows for ``article_signatures``/``article_bands``.
+
+    The ingest workers compute these with the findings, so the clustering step after an ingest
+    only joins clusters."""
+    sig = _signature(article_id, text)
+    keys = band_keys(sig) if _long_enough(sig) else []
+    return _signature_row(sig), [{"key": key, "article_id": article_id} for key in keys]
 
 
 def _signature_from_row(article_id: str, size: int, exact: str, minhash: bytes, method: str) -> _Signature:
     import numpy as np
-    from datasketch import LeanMinHash
 
-    _, scheme, dtype = method.rsplit("/", 2)
-    values = np.frombuffer(minhash, dtype=np.dtype(dtype))
-    return _Signature(article_id, size, LeanMinHash(seed=SEED, hashvalues=values, scheme=scheme), exact)
+    dtype = method.rsplit("/", 1)[1]
+    return _Signature(article_id, size, np.frombuffer(minhash, dtype=np.dtype(dtype)), exact)
 
 
 def containment(a: _Signature, b: _Signature) -> float:
     """Estimated share of the smaller shingle set that is inside the larger one."""
     if not a.size or not b.size:
         return 0.0
-    jaccard = a.minhash.jaccard(b.minhash)
+    # The MinHash estimate of the Jaccard similarity: the share of equal values.
+    jaccard = float((a.values == b.values).sum()) / len(a.values)
     intersection = jaccard * (a.size + b.size) / (1.0 + jaccard)
     return min(1.0, intersection / min(a.size, b.size))
 
@@ -193,7 +198,7 @@ ROWS = 2
 
 def band_keys(sig: _Signature) -> list[str]:
     """The LSH band keys of a signature: band number and the band's values, as text."""
-    values = [int(v) for v in sig.minhash.hashvalues[: BANDS * ROWS]]
+    values = [int(v) for v in sig.values[: BANDS * ROWS]]
     return [
         f"{band:02d}:" + "".join(f"{v:x}." for v in values[band * ROWS : (band + 1) * ROWS])
         for band in range(BANDS)
@@ -206,38 +211,55 @@ def _long_enough(sig: _Signature) -> bool:
 
 
 def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
-    """Cluster new articles into the stored clusters and write ``articles.cluster``; returns counts.
+    """Cluster the articles that have no cluster yet into the stored clusters; returns counts.
 
     ``store`` is a ``tidings.store.Store``. Incremental, with memory and time that depend on the new
-    articles, not on the database: each article without a signature (new, or rewritten) gets one,
-    with its LSH band keys, in ``article_signatures``/``article_bands``; its candidates are the
-    stored articles sharing a band key or its exact word sequence; a candidate whose containment
-    passes joins its cluster, and clusters joined through a new article merge under the smallest
-    article id. The result is the same as ``cluster_articles`` over every text (tested). When the
-    shingling or MinHash settings change, every signature is recomputed.
+    articles, not on the database. An article's signature and LSH band keys are in
+    ``article_signatures``/``article_bands`` (the ingest workers write them with the findings;
+    they are computed here for articles that lack them); its candidates are the stored articles
+    sharing a band key or its exact word sequence; a candidate whose containment passes joins its
+    cluster, and clusters joined through a new article merge under the smallest article id. The
+    result is the same as ``cluster_articles`` over every text (tested). When the shingling or
+    MinHash settings change, every signature is recomputed and every article clustered again.
     """
-    method = _stored_method()
-    if store.signature_methods() - {method}:
+    methods = store.signature_methods()
+    if len(methods) > 1 or any(not m.startswith(METHOD + "/") for m in methods):
         store.reset_signatures()
     computed = 0
     while True:
-        ids = store.ids_without_signature(limit=batch)
+        ids = store.unclustered_ids(limit=batch)
         if not ids:
             break
-        sigs = [_signature(article_id, text) for article_id, text in store.texts(ids)]
+        stored = store.signatures_of(ids)
+        missing = [a for a in ids if a not in stored]
+        sigs = [_signature_from_row(a, row[1], row[2], row[3], method=row[0]) for a, row in stored.items()]
+        if missing:
+            fresh = [_signature(a, text) for a, text in store.texts(missing)]
+            if methods and _signature_row(fresh[0])["method"] not in methods:
+                # Stored by another MinHash version: start again with every article.
+                store.reset_signatures()
+                methods = set()
+                continue
+            store.write_signatures(
+                [_signature_row(sig) for sig in fresh],
+                [
+                    {"key": k, "article_id": sig.article_id}
+                    for sig in fresh
+                    if _long_enough(sig)
+                    for k in band_keys(sig)
+                ],
+            )
+            sigs += fresh
+            computed += len(fresh)
+        sigs.sort(key=lambda sig: sig.article_id)
         keys = {sig.article_id: band_keys(sig) if _long_enough(sig) else [] for sig in sigs}
-        store.write_signatures(
-            [_signature_row(sig) for sig in sigs],
-            [{"key": key, "article_id": a} for a, ks in keys.items() for key in ks],
-        )
-        computed += len(sigs)
-        _join_clusters(store, sigs, keys, method)
+        _join_clusters(store, sigs, keys)
     summary = store.cluster_summary()
     summary["signatures_computed"] = computed
     return summary
 
 
-def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]], method: str) -> None:
+def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]]) -> None:
     """Union the new articles ``sigs`` with their stored near-duplicates and write the clusters."""
     candidates: dict[str, set[str]] = {sig.article_id: set() for sig in sigs}
     by_key: dict[str, list[str]] = {}
@@ -263,9 +285,9 @@ def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]
         pairs = set(same_text[sig.article_id])
         for other in sorted(candidates[sig.article_id]):
             row = stored.get(other)
-            if row is None or row[0] != method:
+            if row is None:
                 continue
-            other_sig = _signature_from_row(other, row[1], row[2], row[3], method=method)
+            other_sig = _signature_from_row(other, row[1], row[2], row[3], method=row[0])
             if _long_enough(other_sig) and containment(sig, other_sig) >= MIN_CONTAINMENT:
                 pairs.add(other)
         for other in pairs:

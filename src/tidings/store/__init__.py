@@ -377,14 +377,23 @@ class Store:
         by_table: dict[str, list[dict[str, Any]]] = {name: [] for name in FINDING_TABLES}
         columns: dict[str, set[str]] = {}  # each table's column names, looked up once
         learned: list[Any] = []
+        signatures: list[dict[str, Any]] = []
+        bands: list[dict[str, str]] = []
         for _, findings in batch:
             for name, rows in finding_rows(findings, columns).items():
                 by_table[name].extend(rows)
             learned.extend(findings.learned_roles)
+            if isinstance(findings, StoreRows) and findings.signature is not None:
+                signatures.append(findings.signature)
+                bands.extend(findings.bands)
         ids = [row["id"] for row in article_rows]
         with self.engine.begin() as conn:
             _upsert(conn, articles, article_rows)
             forget_signatures(conn, ids)
+            if signatures:
+                conn.execute(article_signatures.insert(), signatures)
+            if bands:
+                conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
             for name, rows in by_table.items():
                 table = FINDING_TABLES[name]
                 for i in range(0, len(ids), 500):
@@ -480,15 +489,10 @@ class Store:
             conn.execute(article_signatures.delete())
             conn.execute(articles.update().values(cluster=None))
 
-    def ids_without_signature(self, limit: int = 500) -> list[str]:
-        """Up to ``limit`` ids (the smallest first) of articles that have no signature yet."""
-        s = article_signatures
+    def unclustered_ids(self, limit: int = 500) -> list[str]:
+        """Up to ``limit`` ids (the smallest first) of articles that have no cluster yet."""
         query = (
-            sa.select(articles.c.id)
-            .select_from(articles.outerjoin(s, s.c.article_id == articles.c.id))
-            .where(s.c.article_id.is_(None))
-            .order_by(articles.c.id)
-            .limit(limit)
+            sa.select(articles.c.id).where(articles.c.cluster.is_(None)).order_by(articles.c.id).limit(limit)
         )
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
