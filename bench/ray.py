@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, nargs=2, default=[1, 2])
-    parser.add_argument("--batch-size", type=int, default=32, help="articles per Ray task (default 32)")
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="articles per Ray task (default 64, as tidings ingest)"
+    )
     args = parser.parse_args(argv)
 
     import ray
