@@ -228,17 +228,53 @@ def events_from_store(store: Any, **filters: Any) -> list[Event]:
     return aggregate_rows(event_mentions(store, **filters))
 
 
-def aggregate(store: Any) -> int:
+def aggregate(store: Any, full: bool | None = None) -> int:
     """Give every stored mention the key of the event it reports; returns the number of events.
 
     Runs after ingest (``tidings.run``): mentions of one event then share ``events.event_key``,
     so readers can group by it. Idempotent: running it again writes the same keys.
-    """
-    from tidings.store.event_queries import iter_event_mentions, set_event_keys
 
-    found = aggregate_rows(iter_event_mentions(store))
+    Incremental: mentions are only ever grouped within one base key (the same-event key without
+    the place), so only the bases of new mentions are regrouped, and memory and time follow the
+    new mentions, not the database. A full pass (``full=True``, or when aggregated mentions were
+    removed by rewriting an article, or for mentions keyed before bases were kept) regroups all.
+    The keys are the same either way (tested).
+    """
+    from tidings.store.event_queries import (
+        count_event_keys,
+        iter_event_mentions,
+        iter_unaggregated_mentions,
+        mentions_of_bases,
+        needs_full_regroup,
+        set_event_keys,
+        write_event_bases,
+    )
+
+    if full is None:
+        full = needs_full_regroup(store)
+    if full:
+        rows = list(iter_event_mentions(store))
+        write_event_bases(store, _bases(rows), replace_all=True)
+    else:
+        new = _bases(iter_unaggregated_mentions(store))
+        if not new:
+            return count_event_keys(store)
+        write_event_bases(store, new)
+        rows = mentions_of_bases(store, [b["base"] for b in new])
+    found = aggregate_rows(rows)
     set_event_keys(store, {mention_id: event.id for event in found for mention_id in event.mention_ids})
-    return len(found)
+    return count_event_keys(store)
+
+
+def _bases(rows: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "mention_id": str(r["id"]),
+            "article_id": str(r["article_id"]),
+            "base": key_of_row(r, with_place=False),
+        }
+        for r in rows
+    ]
 
 
 def is_aggregated(row: dict[str, Any]) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from tidings.errors import TidingsError
 from tidings.types import Article, Finding, Findings, Rejected, StoreRows, Versions
 
-SCHEMA_VERSION = 2  # 2: article_signatures, article_bands (added tables, no migration step)
+SCHEMA_VERSION = 2  # 2: article_signatures, article_bands, event_bases (added tables, no migration step)
 
 metadata = sa.MetaData()
 
@@ -260,6 +260,17 @@ article_bands = sa.Table(
     sa.Column("key", T, primary_key=True),  # LSH band number and the band's hash values
     sa.Column("article_id", T, primary_key=True),
     sa.Index("ix_article_bands_article", "article_id"),
+)
+
+# Event aggregation (tidings.corpus.events.aggregate): each aggregated mention's base key, the
+# same-event key without the place. Mentions are only ever grouped within one base, so after an
+# ingest only the bases its new mentions touch are regrouped.
+event_bases = sa.Table(
+    "event_bases",
+    metadata,
+    sa.Column("mention_id", T, primary_key=True),
+    sa.Column("article_id", T, nullable=False, index=True),
+    sa.Column("base", T, nullable=False, index=True),
 )
 
 FINDING_TABLES: dict[str, sa.Table] = {
@@ -665,11 +676,23 @@ class Store:
 
 
 def forget_signatures(conn: Connection, ids: Sequence[str]) -> None:
-    """Drop the near-duplicate signatures of articles being rewritten: their upsert cleared their
-    cluster, so the next clustering treats them as new (tidings.corpus.clusters)."""
+    """Drop what the corpus steps derived from articles being rewritten. Their upsert cleared their
+    cluster, so the next clustering treats them as new (tidings.corpus.clusters); their event
+    mentions are replaced, so event keys need a full regrouping (tidings.corpus.events)."""
     for table in (article_signatures, article_bands):
         for i in range(0, len(ids), 500):
             conn.execute(table.delete().where(table.c.article_id.in_(list(ids[i : i + 500]))))
+    removed = 0
+    for i in range(0, len(ids), 500):
+        result = conn.execute(
+            event_bases.delete().where(event_bases.c.article_id.in_(list(ids[i : i + 500])))
+        )
+        removed += max(0, result.rowcount or 0)
+    if removed:
+        _upsert(conn, meta, [{"key": EVENTS_REGROUP, "value": "1"}])
+
+
+EVENTS_REGROUP = "events_regroup"  # meta key: aggregated mentions were removed, regroup everything
 
 
 def find_article(conn: Connection, article_id: str) -> Any:

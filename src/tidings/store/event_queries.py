@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tidings.store import Store, articles, events
+from tidings.store import EVENTS_REGROUP, Store, _upsert, articles, event_bases, events, meta
 
 #: Article columns joined onto every mention row.
 ARTICLE_FIELDS = ("published", "publication", "agency", "url", "cluster", "title")
@@ -132,8 +132,12 @@ def set_event_keys(store: Store, keys: dict[str, str]) -> int:
     if not keys:
         return 0
     changed = 0
+    ids = sorted(keys)
     with store.engine.begin() as conn:
-        current = dict(conn.execute(sa.select(events.c.id, events.c.event_key)).all())
+        current: dict[str, str | None] = {}
+        for i in range(0, len(ids), 500):
+            query = sa.select(events.c.id, events.c.event_key).where(events.c.id.in_(ids[i : i + 500]))
+            current.update((r[0], r[1]) for r in conn.execute(query))
         stmt = (
             events.update()
             .where(events.c.id == sa.bindparam("mention_id"))
@@ -148,3 +152,60 @@ def set_event_keys(store: Store, keys: dict[str, str]) -> int:
             conn.execute(stmt, batch[i : i + 1000])
         changed = len(batch)
     return changed
+
+
+# ---- incremental aggregation (tidings.corpus.events.aggregate) --------------------------------
+
+_HAS_BASE = sa.exists().where(event_bases.c.mention_id == events.c.id)
+
+
+def needs_full_regroup(store: Store) -> bool:
+    """Whether event keys must be regrouped over every mention: aggregated mentions were removed
+    since (an article was rewritten), or mentions carry keys from before bases were kept."""
+    with store.engine.connect() as conn:
+        flag = conn.execute(sa.select(meta.c.value).where(meta.c.key == EVENTS_REGROUP)).scalar()
+        if flag == "1":
+            return True
+        legacy = conn.execute(
+            sa.select(events.c.id).where(events.c.event_key.is_not(None)).where(~_HAS_BASE).limit(1)
+        ).first()
+    return legacy is not None
+
+
+def iter_unaggregated_mentions(store: Store) -> Iterator[dict[str, Any]]:
+    """Mention rows (as ``iter_event_mentions``) that have no base key yet: the new ones."""
+    with store.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=500).execute(
+            mention_query().where(~_HAS_BASE)
+        )
+        for row in result.mappings():
+            yield dict(row)
+
+
+def mentions_of_bases(store: Store, bases: Sequence[str]) -> list[dict[str, Any]]:
+    """Every mention row whose base key is one of ``bases``."""
+    out: list[dict[str, Any]] = []
+    unique = sorted(set(bases))
+    with store.engine.connect() as conn:
+        for i in range(0, len(unique), 500):
+            ids = sa.select(event_bases.c.mention_id).where(event_bases.c.base.in_(unique[i : i + 500]))
+            out += [dict(r) for r in conn.execute(mention_query().where(events.c.id.in_(ids))).mappings()]
+    return out
+
+
+def write_event_bases(store: Store, rows: Sequence[dict[str, str]], replace_all: bool = False) -> None:
+    """Store mentions' base keys (keys: mention_id, article_id, base); ``replace_all`` first drops
+    every stored base and clears the full-regroup flag."""
+    with store.engine.begin() as conn:
+        if replace_all:
+            conn.execute(event_bases.delete())
+            _upsert(conn, meta, [{"key": EVENTS_REGROUP, "value": "0"}])
+        ordered = sorted(rows, key=lambda r: r["mention_id"])
+        for i in range(0, len(ordered), 1000):
+            _upsert(conn, event_bases, ordered[i : i + 1000])
+
+
+def count_event_keys(store: Store) -> int:
+    """How many distinct events (event keys) the mentions form."""
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count(sa.distinct(events.c.event_key)))).scalar_one())
