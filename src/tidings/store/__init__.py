@@ -357,13 +357,8 @@ class Store:
 
     def known_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of these article ids are already stored."""
-        found: set[str] = set()
         with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = list(ids[i : i + 500])
-                rows = conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk)))
-                found.update(r[0] for r in rows)
-        return found
+            return {r[0] for r in select_in(conn, sa.select(articles.c.id), articles.c.id, ids)}
 
     def write(
         self,
@@ -401,14 +396,10 @@ class Store:
         with self.engine.begin() as conn:
             _upsert(conn, articles, article_rows)
             forget_signatures(conn, ids)
-            if signatures:
-                conn.execute(article_signatures.insert(), signatures)
-            if bands:
-                conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
+            _insert_signatures(conn, signatures, bands)
             for name, rows in by_table.items():
                 table = FINDING_TABLES[name]
-                for i in range(0, len(ids), 500):
-                    conn.execute(table.delete().where(table.c.article_id.in_(ids[i : i + 500])))
+                delete_in(conn, table, table.c.article_id, ids)
                 if rows:
                     conn.execute(table.insert(), rows)
             if learned:
@@ -443,18 +434,13 @@ class Store:
 
     def set_clusters(self, assignments: dict[str, str]) -> int:
         """Write ``articles.cluster``; only rows whose cluster changes are updated. Returns how many."""
-        ids = sorted(assignments)
-        changed: list[dict[str, str]] = []
         with self.engine.begin() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                query = sa.select(articles.c.id, articles.c.cluster).where(articles.c.id.in_(chunk))
-                current = {r[0]: r[1] for r in conn.execute(query)}
-                changed += [
-                    {"key": a, "cluster": assignments[a]}
-                    for a in chunk
-                    if a in current and current[a] != assignments[a]
-                ]
+            current = _clusters_of(conn, list(assignments))
+            changed = [
+                {"key": a, "cluster": assignments[a]}
+                for a in sorted(assignments)
+                if a in current and current[a] != assignments[a]
+            ]
             if changed:
                 stmt = (
                     articles.update()
@@ -467,26 +453,13 @@ class Store:
     def merge_clusters(self, old: Sequence[str], new: str) -> None:
         """Give every article of the clusters ``old`` the cluster id ``new``."""
         with self.engine.begin() as conn:
-            for i in range(0, len(old), 500):
-                conn.execute(
-                    articles.update()
-                    .where(articles.c.cluster.in_(list(old[i : i + 500])))
-                    .values(cluster=new)
-                )
+            for chunk in chunks(sorted(set(old))):
+                conn.execute(articles.update().where(articles.c.cluster.in_(chunk)).values(cluster=new))
 
     def clusters_of(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The stored cluster of each of these articles (None where none is stored yet)."""
-        out: dict[str, str | None] = {}
         with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = list(ids[i : i + 500])
-                out.update(
-                    (r[0], r[1])
-                    for r in conn.execute(
-                        sa.select(articles.c.id, articles.c.cluster).where(articles.c.id.in_(chunk))
-                    )
-                )
-        return out
+            return _clusters_of(conn, ids)
 
     def signature_methods(self) -> set[str]:
         """The methods the stored signatures were made with."""
@@ -511,65 +484,43 @@ class Store:
     def texts(self, ids: Sequence[str]) -> list[tuple[str, str]]:
         """(id, text) of these articles, in id order."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(articles.c.id, articles.c.text).where(articles.c.id.in_(list(ids))))
-            return sorted((row[0], row[1]) for row in rows)
+            query = sa.select(articles.c.id, articles.c.text)
+            return sorted((row[0], row[1]) for row in select_in(conn, query, articles.c.id, ids))
 
     def write_signatures(self, rows: list[dict[str, Any]], bands: list[dict[str, str]]) -> None:
         """Store signatures (keys: article_id, method, size, exact, minhash) and the LSH band keys
         of their articles (keys: key, article_id), replacing any the articles had."""
         if not rows:
             return
-        ids = sorted(r["article_id"] for r in rows)
+        ids = [r["article_id"] for r in rows]
         with self.engine.begin() as conn:
-            for i in range(0, len(ids), 500):
-                conn.execute(article_bands.delete().where(article_bands.c.article_id.in_(ids[i : i + 500])))
-            _upsert(conn, article_signatures, sorted(rows, key=lambda r: r["article_id"]))
-            if bands:
-                conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
+            for table in (article_signatures, article_bands):
+                delete_in(conn, table, table.c.article_id, ids)
+            _insert_signatures(conn, rows, bands)
 
     def band_matches(self, keys: Sequence[str]) -> list[tuple[str, str]]:
         """(key, article_id) of stored band keys among ``keys``."""
-        out: list[tuple[str, str]] = []
         b = article_bands
-        unique = sorted(set(keys))
         with self.engine.connect() as conn:
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                out += [
-                    (r[0], r[1])
-                    for r in conn.execute(sa.select(b.c.key, b.c.article_id).where(b.c.key.in_(chunk)))
-                ]
-        return out
+            return [(r[0], r[1]) for r in select_in(conn, sa.select(b.c.key, b.c.article_id), b.c.key, keys)]
 
     def exact_matches(self, exacts: Sequence[str]) -> list[tuple[str, str]]:
         """(exact, article_id) of stored signatures whose word-sequence hash is among ``exacts``."""
-        out: list[tuple[str, str]] = []
         s = article_signatures
-        unique = sorted(set(exacts))
         with self.engine.connect() as conn:
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                out += [
-                    (r[0], r[1])
-                    for r in conn.execute(sa.select(s.c.exact, s.c.article_id).where(s.c.exact.in_(chunk)))
-                ]
-        return out
+            return [
+                (r[0], r[1]) for r in select_in(conn, sa.select(s.c.exact, s.c.article_id), s.c.exact, exacts)
+            ]
 
     def signatures_of(self, ids: Sequence[str]) -> dict[str, tuple[str, int, str, bytes]]:
         """article_id -> (method, size, exact, minhash) of the stored signatures of these articles."""
-        out: dict[str, tuple[str, int, str, bytes]] = {}
         s = article_signatures
-        unique = sorted(set(ids))
+        query = sa.select(s.c.article_id, s.c.method, s.c.size, s.c.exact, s.c.minhash)
         with self.engine.connect() as conn:
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                for r in conn.execute(
-                    sa.select(s.c.article_id, s.c.method, s.c.size, s.c.exact, s.c.minhash).where(
-                        s.c.article_id.in_(chunk)
-                    )
-                ):
-                    out[r[0]] = (r[1], int(r[2]), r[3], bytes(r[4]))
-        return out
+            return {
+                r[0]: (r[1], int(r[2]), r[3], bytes(r[4]))
+                for r in select_in(conn, query, s.c.article_id, ids)
+            }
 
     def cluster_summary(self) -> dict[str, int]:
         """Articles, clusters, clusters of more than one article and the articles in them."""
@@ -680,19 +631,50 @@ def forget_signatures(conn: Connection, ids: Sequence[str]) -> None:
     cluster, so the next clustering treats them as new (tidings.corpus.clusters); their event
     mentions are replaced, so event keys need a full regrouping (tidings.corpus.events)."""
     for table in (article_signatures, article_bands):
-        for i in range(0, len(ids), 500):
-            conn.execute(table.delete().where(table.c.article_id.in_(list(ids[i : i + 500]))))
-    removed = 0
-    for i in range(0, len(ids), 500):
-        result = conn.execute(
-            event_bases.delete().where(event_bases.c.article_id.in_(list(ids[i : i + 500])))
-        )
-        removed += max(0, result.rowcount or 0)
-    if removed:
+        delete_in(conn, table, table.c.article_id, ids)
+    if delete_in(conn, event_bases, event_bases.c.article_id, ids):
         _upsert(conn, meta, [{"key": EVENTS_REGROUP, "value": "1"}])
 
 
 EVENTS_REGROUP = "events_regroup"  # meta key: aggregated mentions were removed, regroup everything
+
+
+def _insert_signatures(
+    conn: Connection, signatures: list[dict[str, Any]], bands: Sequence[dict[str, str]]
+) -> None:
+    """Insert near-duplicate signature rows and LSH band rows (the articles have none stored)."""
+    if signatures:
+        conn.execute(article_signatures.insert(), sorted(signatures, key=lambda r: r["article_id"]))
+    if bands:
+        conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
+
+
+def _clusters_of(conn: Connection, ids: Sequence[str]) -> dict[str, str | None]:
+    query = sa.select(articles.c.id, articles.c.cluster)
+    return {r[0]: r[1] for r in select_in(conn, query, articles.c.id, ids)}
+
+
+IN_CHUNK = 500  # values per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    """``values`` in consecutive lists of at most ``size``."""
+    for i in range(0, len(values), size):
+        yield list(values[i : i + size])
+
+
+def select_in(conn: Connection, query: Any, column: Any, values: Iterable[Any]) -> Iterator[Any]:
+    """The rows of ``query`` whose ``column`` is one of ``values``, asked in chunks (each value once)."""
+    for chunk in chunks(sorted(set(values))):
+        yield from conn.execute(query.where(column.in_(chunk)))
+
+
+def delete_in(conn: Connection, table: sa.Table, column: Any, values: Iterable[Any]) -> int:
+    """Delete the rows of ``table`` whose ``column`` is one of ``values``; returns how many went."""
+    removed = 0
+    for chunk in chunks(sorted(set(values))):
+        removed += max(0, conn.execute(table.delete().where(column.in_(chunk))).rowcount or 0)
+    return removed
 
 
 def find_article(conn: Connection, article_id: str) -> Any:

@@ -14,7 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tidings.store import EVENTS_REGROUP, Store, _upsert, articles, event_bases, events, meta
+from tidings.store import (
+    EVENTS_REGROUP,
+    Store,
+    _upsert,
+    articles,
+    chunks,
+    event_bases,
+    events,
+    meta,
+    select_in,
+)
 
 #: Article columns joined onto every mention row.
 ARTICLE_FIELDS = ("published", "publication", "agency", "url", "cluster", "title")
@@ -132,12 +142,9 @@ def set_event_keys(store: Store, keys: dict[str, str]) -> int:
     if not keys:
         return 0
     changed = 0
-    ids = sorted(keys)
     with store.engine.begin() as conn:
-        current: dict[str, str | None] = {}
-        for i in range(0, len(ids), 500):
-            query = sa.select(events.c.id, events.c.event_key).where(events.c.id.in_(ids[i : i + 500]))
-            current.update((r[0], r[1]) for r in conn.execute(query))
+        query = sa.select(events.c.id, events.c.event_key)
+        current = {r[0]: r[1] for r in select_in(conn, query, events.c.id, keys)}
         stmt = (
             events.update()
             .where(events.c.id == sa.bindparam("mention_id"))
@@ -184,13 +191,16 @@ def iter_unaggregated_mentions(store: Store) -> Iterator[dict[str, Any]]:
 
 def mentions_of_bases(store: Store, bases: Sequence[str]) -> list[dict[str, Any]]:
     """Every mention row whose base key is one of ``bases``."""
-    out: list[dict[str, Any]] = []
-    unique = sorted(set(bases))
     with store.engine.connect() as conn:
-        for i in range(0, len(unique), 500):
-            ids = sa.select(event_bases.c.mention_id).where(event_bases.c.base.in_(unique[i : i + 500]))
-            out += [dict(r) for r in conn.execute(mention_query().where(events.c.id.in_(ids))).mappings()]
-    return out
+        return [
+            dict(r._mapping)
+            for chunk in chunks(sorted(set(bases)))
+            for r in conn.execute(
+                mention_query().where(
+                    events.c.id.in_(sa.select(event_bases.c.mention_id).where(event_bases.c.base.in_(chunk)))
+                )
+            )
+        ]
 
 
 def write_event_bases(store: Store, rows: Sequence[dict[str, str]], replace_all: bool = False) -> None:

@@ -36,6 +36,7 @@ from tidings.store import (
     _upsert,
     article_record,
     articles,
+    delete_in,
     finding_rows,
     forget_signatures,
     rejected,
@@ -48,8 +49,6 @@ FORMAT = "tidings-shards/1"
 # Articles per part. Larger parts mean fewer files and faster loads; each part is held in memory
 # (text and findings) until written: 2,000 press articles of ~600 words are about 30 MB.
 PART_ARTICLES = 2_000
-# Article ids per DELETE ... WHERE article_id IN (...) when a part replaces findings.
-DELETE_CHUNK = 500
 
 
 LEARNED_ROLES = "learned_roles"  # shard folder of tidings.knowledge.kb.LearnedRole records
@@ -281,8 +280,7 @@ def write_part(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
         _upsert(conn, articles, article_rows)
         forget_signatures(conn, ids)
         for table in FINDING_TABLES.values():
-            for i in range(0, len(ids), DELETE_CHUNK):
-                conn.execute(table.delete().where(table.c.article_id.in_(ids[i : i + DELETE_CHUNK])))
+            delete_in(conn, table, table.c.article_id, ids)
             finding_rows = rows.get(table.name, [])
             if finding_rows:
                 conn.execute(table.insert(), finding_rows)
