@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from tidings.knowledge.kb import Actor, ActorKB, LearnedRole, Role
-from tidings.store import Store, _upsert, actor_role_evidence, actor_roles, actors
+from tidings.store import Store, _upsert, actor_role_evidence, actor_roles, actors, select_in
 from tidings.types import spans_to_json, stable_hash
 
 # Evidence entries kept inline in actor_roles.evidence (all of them stay in actor_role_evidence).
@@ -77,8 +77,7 @@ def import_kb(store: Store, kb: ActorKB) -> tuple[int, int]:
             _upsert(conn, actors, actor_rows[i : i + 500])
         for i in range(0, len(role_rows), 500):
             _upsert(conn, actor_roles, role_rows[i : i + 500])
-        for actor_id in {r["actor_id"] for r in role_rows}:
-            _refresh_roles_json(conn, actor_id)
+        _refresh_roles_json_many(conn, sorted({r["actor_id"] for r in role_rows}))
     return len(actor_rows), len(role_rows)
 
 
@@ -192,46 +191,17 @@ def _write_learned(conn: Connection, items: list[LearnedRole]) -> int:
     return len(items)
 
 
-def _refresh_roles_json(conn: Connection, actor_id: str) -> None:
-    rows = (
-        conn.execute(
-            sa.select(actor_roles)
-            .where(actor_roles.c.actor_id == actor_id)
-            .order_by(actor_roles.c.start, actor_roles.c.origin, actor_roles.c.id)
-        )
-        .mappings()
-        .all()
-    )
-    summary = [
-        {
-            "title": r["title"],
-            "code": r["code"],
-            "country": r["country"],
-            "start": r["start"],
-            "end": r["end"],
-            "origin": r["origin"],
-            "count": r["count"],
-        }
-        for r in rows
-    ]
-    conn.execute(
-        actors.update()
-        .where(actors.c.id == actor_id)
-        .values(roles=json.dumps(summary, ensure_ascii=False, sort_keys=True))
-    )
-
-
 def _refresh_roles_json_many(conn: Connection, actor_ids: list[str]) -> None:
-    """``_refresh_roles_json`` for several actors: one read and one batched update."""
+    """Rewrite ``actors.roles`` (the role summary, oldest first) of these actors from their role
+    rows: one read per chunk of actors and one batched update."""
     if not actor_ids:
         return
     rows_of: dict[str, list[Any]] = {actor_id: [] for actor_id in actor_ids}
-    for r in conn.execute(
-        sa.select(actor_roles)
-        .where(actor_roles.c.actor_id.in_(actor_ids))
-        .order_by(actor_roles.c.actor_id, actor_roles.c.start, actor_roles.c.origin, actor_roles.c.id)
-    ).mappings():
-        rows_of[r["actor_id"]].append(r)
+    query = sa.select(actor_roles).order_by(
+        actor_roles.c.actor_id, actor_roles.c.start, actor_roles.c.origin, actor_roles.c.id
+    )
+    for r in select_in(conn, query, actor_roles.c.actor_id, actor_ids):
+        rows_of[r._mapping["actor_id"]].append(r._mapping)
     updates = [
         {
             "target_id": actor_id,
