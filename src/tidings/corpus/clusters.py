@@ -110,8 +110,7 @@ def signature_rows(article_id: str, text: str) -> tuple[dict[str, Any], list[dic
     The ingest workers compute these with the findings, so the clustering step after an ingest
     only joins clusters."""
     sig = _signature(article_id, text)
-    keys = band_keys(sig) if _long_enough(sig) else []
-    return _signature_row(sig), [{"key": key, "article_id": article_id} for key in keys]
+    return _signature_row(sig), _band_rows(sig, _keys_of(sig))
 
 
 def _signature_from_row(article_id: str, size: int, exact: str, minhash: bytes, method: str) -> _Signature:
@@ -210,6 +209,15 @@ def _long_enough(sig: _Signature) -> bool:
     return sig.size + SHINGLE_WORDS - 1 >= MIN_WORDS
 
 
+def _keys_of(sig: _Signature) -> list[str]:
+    """The band keys a signature is found by: none for a text too short to compare."""
+    return band_keys(sig) if _long_enough(sig) else []
+
+
+def _band_rows(sig: _Signature, keys: list[str]) -> list[dict[str, str]]:
+    return [{"key": key, "article_id": sig.article_id} for key in keys]
+
+
 def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
     """Cluster the articles that have no cluster yet into the stored clusters; returns counts.
 
@@ -233,26 +241,20 @@ def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
         stored = store.signatures_of(ids)
         missing = [a for a in ids if a not in stored]
         sigs = [_signature_from_row(a, row[1], row[2], row[3], method=row[0]) for a, row in stored.items()]
-        if missing:
-            fresh = [_signature(a, text) for a, text in store.texts(missing)]
-            if methods and _signature_row(fresh[0])["method"] not in methods:
-                # Stored by another MinHash version: start again with every article.
-                store.reset_signatures()
-                methods = set()
-                continue
+        fresh = [_signature(a, text) for a, text in store.texts(missing)] if missing else []
+        fresh_rows = [_signature_row(sig) for sig in fresh]
+        if fresh and methods and fresh_rows[0]["method"] not in methods:
+            # Stored by another MinHash version: start again with every article.
+            store.reset_signatures()
+            methods = set()
+            continue
+        sigs = sorted(sigs + fresh, key=lambda sig: sig.article_id)
+        keys = {sig.article_id: _keys_of(sig) for sig in sigs}
+        if fresh:
             store.write_signatures(
-                [_signature_row(sig) for sig in fresh],
-                [
-                    {"key": k, "article_id": sig.article_id}
-                    for sig in fresh
-                    if _long_enough(sig)
-                    for k in band_keys(sig)
-                ],
+                fresh_rows, [b for sig in fresh for b in _band_rows(sig, keys[sig.article_id])]
             )
-            sigs += fresh
             computed += len(fresh)
-        sigs.sort(key=lambda sig: sig.article_id)
-        keys = {sig.article_id: band_keys(sig) if _long_enough(sig) else [] for sig in sigs}
         _join_clusters(store, sigs, keys)
     summary = store.cluster_summary()
     summary["signatures_computed"] = computed
