@@ -78,11 +78,6 @@ def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
     _STATE["key"] = (model, repr(sorted(knowledge_options.items())))
 
 
-def process_batch(articles: list[Article]) -> list[tuple[Article, Findings]]:
-    """Parse and extract one batch in this process (the worker task)."""
-    return list(zip(articles, extract_batch(articles), strict=True))
-
-
 def extract_batch(articles: list[Article]) -> list[Findings]:
     """The findings of each article of a batch, in order."""
     from tidings.extract import extract

@@ -939,10 +939,7 @@ class _Resolver:
     def _referent(self, head: Token) -> Any:
         if self.refs is None:
             return None
-        at = getattr(self.refs, "referent_at_token", None)
-        if at is not None:
-            return at(head.i)
-        return self.refs.referent_at(self.doc[head.i : head.i + 1])
+        return self.refs.referent_at_token(head.i)
 
     # ---- persons ------------------------------------------------------------------------------
 
