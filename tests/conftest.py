@@ -33,6 +33,25 @@ def nlp():
     return tnlp.load()
 
 
+@pytest.fixture(scope="session")
+def quotes_runner(nlp):
+    """``run(text, findings=None) -> list[Quote]``: the quote stage on one text, with the shipped
+    cue lexicon and the earlier stages' findings when given."""
+    from tidings.extract.quotes import extract_quotes, load_cues
+    from tidings.knowledge import Knowledge
+    from tidings.types import Article, Findings
+
+    kb = Knowledge(cues=load_cues())
+
+    def run(text: str, findings: Findings | None = None) -> list:
+        doc = nlp(text)
+        article = Article(text=text, source="test", format="text")
+        base = findings if findings is not None else Findings(article_id=article.id)
+        return list(extract_quotes(doc, article, kb, base).quotes)
+
+    return run
+
+
 def _pg_available() -> str | None:
     """None when the server answers, else the reason it cannot be used."""
     try:

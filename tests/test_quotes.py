@@ -14,19 +14,8 @@ from tidings.types import Article, Findings, Span
 
 
 @pytest.fixture(scope="module")
-def kb() -> Knowledge:
-    return Knowledge(cues=load_cues())
-
-
-@pytest.fixture(scope="module")
-def run(nlp, kb):
-    def _run(text: str, findings: Findings | None = None) -> list[Quote]:
-        doc = nlp(text)
-        article = Article(text=text, source="test", format="text")
-        base = findings if findings is not None else Findings(article_id=article.id)
-        return list(extract_quotes(doc, article, kb, base).quotes)
-
-    return _run
+def run(quotes_runner):
+    return quotes_runner
 
 
 def contents(text: str, quote: Quote) -> list[str]:

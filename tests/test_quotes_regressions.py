@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tidings.extract.quotes import Quote, extract_quotes, load_cues
-from tidings.knowledge import Knowledge
-from tidings.types import Article, Findings
+from tidings.extract.quotes import Quote
 
 
 @pytest.fixture(scope="module")
-def run(nlp):
-    kb = Knowledge(cues=load_cues())
-
-    def _run(text: str) -> list[Quote]:
-        doc = nlp(text)
-        article = Article(text=text, source="test", format="text")
-        return list(extract_quotes(doc, article, kb, Findings(article_id=article.id)).quotes)
-
-    return _run
+def run(quotes_runner):
+    return quotes_runner
 
 
 def contents(text: str, quote: Quote) -> list[str]:
