@@ -108,8 +108,8 @@ def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
 
 
 def _init_pool_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
-    """A pool worker: one BLAS thread (the workers already use every core; more threads only
-    spin and take CPU from the others), then the pipeline and knowledge."""
+    """A pool worker or Ray actor: one BLAS thread (the workers already use every core; more
+    threads only spin and take CPU from the others), then the pipeline and knowledge."""
     from tidings import nlp
 
     nlp.limit_blas_threads(1)

@@ -1,7 +1,7 @@
 """The Ray engine: the same parse+extract stages as the local engine, on a Ray cluster.
 
 ``RayEngine`` keeps a pool of Ray actors, each holding one spaCy pipeline and one knowledge bundle
-(loaded once, through ``tidings.run._init_worker``), and feeds them batches of articles. At most
+(loaded once, through ``tidings.run._init_pool_worker``), and feeds them batches of articles. At most
 ``in_flight_per_worker`` batches per actor are submitted at a time, so the driver's memory does not
 grow with corpus size, and results come back in input order, so the writer (the caller, one
 process) stores exactly what the local engine would: the exports of both are identical.
@@ -15,7 +15,6 @@ installed in the same version as the driver; see docs/scale.md.
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -74,12 +73,11 @@ class ArticleWorker:
     """A Ray actor body: one spaCy pipeline and one knowledge bundle, many batches."""
 
     def __init__(self, model: str | None, knowledge_options: dict[str, Any]) -> None:
-        from tidings import nlp
-        from tidings.run import _init_worker
+        from tidings.run import _init_pool_worker
 
-        nlp.limit_blas_threads(1)  # an actor holds one CPU: extra BLAS threads would only spin
-        _init_worker(model, knowledge_options)
-        gc.freeze()  # the loaded pipeline and knowledge live as long as the actor: never rescan them
+        # As a local pool worker: one BLAS thread (an actor holds one CPU), pipeline and knowledge
+        # loaded once, then kept out of the cyclic GC's scans.
+        _init_pool_worker(model, knowledge_options)
 
     def process(self, batch: list[Article]) -> list[StoreRows]:
         from tidings.run import rows_batch
