@@ -13,6 +13,7 @@ from tidings.corpus.clusters import (
     cluster_articles,
     evaluate,
     main,
+    minhash,
     shingles,
 )
 from tidings.store import Store
@@ -72,6 +73,16 @@ def test_clusters_short_texts_only_exact_copies() -> None:
     )
     assert clusters["a"] == clusters["b"] == "a"
     assert clusters["c"] == "c" and clusters["d"] == "d"
+
+
+def test_clusters_minhash_values_are_pinned() -> None:
+    # Values of datasketch 2.0's MinHash(num_perm=128, seed=1) ("affine32") for these shingles:
+    # signatures stored by tidings versions that used datasketch must stay comparable.
+    values = minhash([b"a b c d e", b"tidings"])
+    assert values.dtype.str == "<u4" and len(values) == 128
+    assert values[:4].tolist() == [695505941, 122508846, 1711093300, 1245741]
+    assert minhash([b"tidings", b"a b c d e"]).tolist() == values.tolist()  # a set: order is irrelevant
+    assert set(minhash([]).tolist()) == {0xFFFFFFFF}
 
 
 def test_clusters_shingles_ignore_case_and_quote_style() -> None:

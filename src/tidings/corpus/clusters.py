@@ -1,8 +1,8 @@
 """Near-duplicate clusters: the same wire story reprinted by several papers.
 
 Owns wire-copy detection. Each article's body is cut into overlapping word shingles; a MinHash
-signature of the shingle set goes into a MinHash LSH index (datasketch) that proposes candidate
-pairs, and a candidate pair is kept when the estimated *containment* of the smaller article in
+signature of the shingle set is cut into LSH bands, and articles sharing a band are candidate
+pairs; and a candidate pair is kept when the estimated *containment* of the smaller article in
 the larger is high enough. Containment rather than Jaccard similarity because papers trim wire
 copy: a reprint that keeps the first three of seven paragraphs shares little of the whole
 (Jaccard ~0.4) but almost all of itself (containment ~1.0). Kept pairs are joined transitively
@@ -20,6 +20,7 @@ tests/fixtures/clusters/README.md).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import re
@@ -62,7 +63,10 @@ def words(text: str) -> list[str]:
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     """The set of ``size``-word shingles of a text (as bytes for hashing)."""
-    tokens = words(text)
+    return _shingles_of(words(text), size)
+
+
+def _shingles_of(tokens: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
     if len(tokens) < size:
         return {" ".join(tokens).encode("utf-8")} if tokens else set()
     return {" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
@@ -72,9 +76,50 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 class _Signature:
     article_id: str
     size: int
-    values: Any  # the MinHash values (numpy array)
+    values: Any  # the MinHash values (numpy uint32 array of NUM_PERM)
     exact: str  # hash of the word sequence, for short texts
-    minhash: Any = None  # the datasketch MinHash, where it was computed here (for its LSH index)
+
+
+# The MinHash scheme: each shingle is hashed to 32 bits (the first four bytes of its SHA-1, little
+# endian), mixed by the MurmurHash3 32-bit finaliser (so that weak hashes cannot line up with the
+# permutations), then mapped by NUM_PERM affine permutations h -> a*h + b mod 2**32 with odd a;
+# a signature is the minimum of each permutation over the shingles. The permutation parameters
+# come from numpy's RandomState(SEED). These are the values datasketch 2's "affine32" MinHash gives
+# for the same settings, so signatures stored by earlier tidings versions (which used datasketch)
+# stay valid; tests/test_clusters.py pins a few values.
+SCHEME = "affine32"
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+
+
+@functools.lru_cache(maxsize=1)
+def _permutations() -> tuple[Any, Any]:
+    import numpy as np
+
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def minhash(grams: Iterable[bytes]) -> Any:
+    """The MinHash values (numpy uint32, NUM_PERM of them) of a set of shingles (all 0xFFFFFFFF
+    for an empty set)."""
+    import numpy as np
+
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(g).digest()[:4] for g in grams])
+    if not digests:
+        return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    h = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX32
+    h = h ^ (h >> np.uint32(s1))
+    h = h * np.uint32(m1)
+    h = h ^ (h >> np.uint32(s2))
+    h = h * np.uint32(m2)
+    h = h ^ (h >> np.uint32(s3))
+    a, b = _permutations()
+    # Products wrap around modulo 2**32, which is the permutation's arithmetic.
+    return (h[:, None] * a + b).min(axis=0)
 
 
 # Names the shingling and MinHash settings a stored signature was made with (the MinHash scheme
@@ -83,21 +128,17 @@ METHOD = f"shingles{SHINGLE_WORDS}/minhash{NUM_PERM}/seed{SEED}"
 
 
 def _signature(article_id: str, text: str) -> _Signature:
-    from datasketch import MinHash
-
-    grams = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    if grams:
-        minhash.update_batch(sorted(grams))
-    exact = hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
-    return _Signature(article_id, len(grams), minhash.hashvalues, exact, minhash)
+    tokens = words(text)
+    grams = _shingles_of(tokens)
+    exact = hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()
+    return _Signature(article_id, len(grams), minhash(grams), exact)
 
 
 def _signature_row(sig: _Signature) -> dict[str, Any]:
     """A signature as the store keeps it: the MinHash values as bytes, with their scheme."""
     return {
         "article_id": sig.article_id,
-        "method": f"{METHOD}/{sig.minhash.scheme}/{sig.values.dtype.str}",
+        "method": f"{METHOD}/{SCHEME}/{sig.values.dtype.str}",
         "size": sig.size,
         "exact": sig.exact,
         "minhash": sig.values.tobytes(),
@@ -160,11 +201,9 @@ def cluster_articles(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def _cluster(signatures: Iterable[_Signature]) -> dict[str, str]:
-    from datasketch import MinHashLSH
-
     ordered = sorted(signatures, key=lambda s: s.article_id)
     groups = _UnionFind(s.article_id for s in ordered)
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    by_band: dict[str, list[str]] = {}
     by_id: dict[str, _Signature] = {}
     by_exact: dict[str, str] = {}
     for sig in ordered:
@@ -175,13 +214,13 @@ def _cluster(signatures: Iterable[_Signature]) -> dict[str, str]:
             groups.union(by_exact[sig.exact], sig.article_id)
         else:
             by_exact[sig.exact] = sig.article_id
-        if sig.size + SHINGLE_WORDS - 1 < MIN_WORDS:
-            continue
-        for other_id in sorted(lsh.query(sig.minhash)):
-            other = by_id[other_id]
-            if containment(sig, other) >= MIN_CONTAINMENT:
+        keys = _keys_of(sig)
+        candidates = {other for key in keys for other in by_band.get(key, ())}
+        for other_id in sorted(candidates):
+            if containment(sig, by_id[other_id]) >= MIN_CONTAINMENT:
                 groups.union(sig.article_id, other_id)
-        lsh.insert(sig.article_id, sig.minhash)
+        for key in keys:
+            by_band.setdefault(key, []).append(sig.article_id)
     return {article_id: groups.find(article_id) for article_id in by_id}
 
 
@@ -189,15 +228,14 @@ def _cluster(signatures: Iterable[_Signature]) -> dict[str, str]:
 # BANDS * ROWS of the NUM_PERM values). Two articles are candidates when one band is equal, with
 # probability 1 - (1 - J**ROWS)**BANDS at Jaccard similarity J: 0.93 at 0.3, 0.07 at 0.05. These
 # are the band settings that minimise the sum of the false-positive and false-negative areas
-# around LSH_THRESHOLD (the same ones datasketch's MinHashLSH picks, so both paths find the same
-# pairs).
+# around LSH_THRESHOLD (datasketch's MinHashLSH picks the same for this threshold and NUM_PERM).
 BANDS = 28
 ROWS = 2
 
 
 def band_keys(sig: _Signature) -> list[str]:
     """The LSH band keys of a signature: band number and the band's values, as text."""
-    values = [int(v) for v in sig.values[: BANDS * ROWS]]
+    values = sig.values[: BANDS * ROWS].tolist()
     return [
         f"{band:02d}:" + "".join(f"{v:x}." for v in values[band * ROWS : (band + 1) * ROWS])
         for band in range(BANDS)
