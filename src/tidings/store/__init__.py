@@ -400,8 +400,7 @@ class Store:
             for name, rows in by_table.items():
                 table = FINDING_TABLES[name]
                 delete_in(conn, table, table.c.article_id, ids)
-                if rows:
-                    conn.execute(table.insert(), rows)
+                insert_rows(conn, table, rows)
             if learned:
                 from tidings.store.knowledge import write_learned_roles
 
@@ -643,10 +642,8 @@ def _insert_signatures(
     conn: Connection, signatures: list[dict[str, Any]], bands: Sequence[dict[str, str]]
 ) -> None:
     """Insert near-duplicate signature rows and LSH band rows (the articles have none stored)."""
-    if signatures:
-        conn.execute(article_signatures.insert(), sorted(signatures, key=lambda r: r["article_id"]))
-    if bands:
-        conn.execute(article_bands.insert(), sorted(bands, key=lambda b: (b["key"], b["article_id"])))
+    insert_rows(conn, article_signatures, sorted(signatures, key=lambda r: r["article_id"]))
+    insert_rows(conn, article_bands, sorted(bands, key=lambda b: (b["key"], b["article_id"])))
 
 
 def _clusters_of(conn: Connection, ids: Sequence[str]) -> dict[str, str | None]:
@@ -777,26 +774,53 @@ def _finding_record(finding: Finding, columns: dict[str, set[str]] | None = None
 
 def _upsert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Insert or replace rows by primary key, on SQLite and PostgreSQL alike."""
+    _execute_rows(conn, table, rows, upsert=True)
+
+
+def insert_rows(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (dicts keyed by column name; every row with the same keys as the first)."""
+    _execute_rows(conn, table, rows, upsert=False)
+
+
+def _execute_rows(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], upsert: bool) -> None:
+    # Straight to the driver's executemany with one statement text per table and column set:
+    # SQLAlchemy's per-row parameter processing cost more than SQLite's own work on the
+    # batch inserts of an ingest. The values are plain str/int/float/bytes/bool/None, which both
+    # drivers bind as SQLAlchemy would.
     if not rows:
         return
-    dialect = conn.dialect.name
-    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases are not supported
-        raise TidingsError("E103", db=str(conn.engine.url), detail=f"dialect {dialect}")
-    conn.execute(_upsert_statement(dialect, table), rows)
+    keys = tuple(rows[0])
+    sql = _rows_statement(conn.dialect, table, keys, upsert)
+    conn.exec_driver_sql(sql, [tuple([row[k] for k in keys]) for row in rows])
 
 
 @functools.lru_cache(maxsize=256)
-def _upsert_statement(dialect: str, table: sa.Table) -> Any:
-    """The INSERT ... ON CONFLICT DO UPDATE statement for ``table``, built once per table and
-    dialect (building it costs more than executing it for the one-row upserts of each article)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    keys = [c.name for c in table.primary_key.columns]
-    stmt = insert(table)
-    update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-    return stmt.on_conflict_do_update(index_elements=keys, set_=update)
+def _rows_statement(dialect: Any, table: sa.Table, keys: tuple[str, ...], upsert: bool) -> str:
+    """``INSERT INTO table (keys) VALUES (...)`` in the driver's parameter style; with ``upsert``,
+    ``ON CONFLICT (primary key) DO UPDATE`` the other given columns (SQLite 3.24+ and PostgreSQL
+    share the syntax)."""
+    if dialect.name not in ("postgresql", "sqlite"):  # pragma: no cover - other databases are not supported
+        raise TidingsError("E103", db=dialect.name, detail=f"dialect {dialect.name}")
+    unknown = set(keys) - set(table.c.keys())
+    if unknown:
+        raise TidingsError("E106", table=table.name, columns=", ".join(sorted(unknown)))
+    quote = dialect.identifier_preparer.quote
+    marker = {"qmark": "?", "numeric": ":{}", "named": ":p{}", "format": "%s", "pyformat": "%s"}
+    style = marker.get(dialect.paramstyle, "%s")
+    if dialect.paramstyle == "named":  # pragma: no cover - neither supported driver uses it
+        raise TidingsError("E103", db=dialect.name, detail=f"paramstyle {dialect.paramstyle}")
+    params = ", ".join(style.format(i + 1) for i in range(len(keys)))
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({params})"
+    if upsert:
+        primary = [c.name for c in table.primary_key.columns]
+        updates = [k for k in keys if k not in primary]
+        conflict = f" ON CONFLICT ({', '.join(quote(k) for k in primary)})"
+        if updates:
+            sets = ", ".join(f"{quote(k)} = excluded.{quote(k)}" for k in updates)
+            sql += conflict + " DO UPDATE SET " + sets
+        else:
+            sql += conflict + " DO NOTHING"
+    return sql
 
 
 def dumps_record(record: dict[str, Any]) -> str:
