@@ -119,10 +119,20 @@ def find_agency(text: str | None) -> str | None:
         if hit:
             return hit
     lowered = text.lower()
-    for alias, canonical in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
-        if len(alias) >= 5 and re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", lowered):
+    for alias, pattern, canonical in _long_agency_patterns():
+        if alias in lowered and pattern.search(lowered):
             return canonical
     return None
+
+
+@lru_cache(maxsize=1)
+def _long_agency_patterns() -> list[tuple[str, re.Pattern[str], str]]:
+    """(alias, whole-word pattern, canonical name) of the aliases of 5+ characters, longest first."""
+    return [
+        (alias, re.compile(r"(?<!\w)" + re.escape(alias) + r"(?!\w)"), canonical)
+        for alias, canonical in sorted(agency_aliases().items(), key=lambda kv: -len(kv[0]))
+        if len(alias) >= 5
+    ]
 
 
 def dateline_of(text: str, byline: str | None) -> tuple[str | None, str | None]:
