@@ -163,12 +163,26 @@ def _signature_from_row(article_id: str, size: int, exact: str, minhash: bytes, 
 
 def containment(a: _Signature, b: _Signature) -> float:
     """Estimated share of the smaller shingle set that is inside the larger one."""
-    if not a.size or not b.size:
-        return 0.0
-    # The MinHash estimate of the Jaccard similarity: the share of equal values.
-    jaccard = float((a.values == b.values).sum()) / len(a.values)
-    intersection = jaccard * (a.size + b.size) / (1.0 + jaccard)
-    return min(1.0, intersection / min(a.size, b.size))
+    return containments(a, [b])[0]
+
+
+def containments(sig: _Signature, others: Sequence[_Signature]) -> list[float]:
+    """``containment(sig, other)`` for each of ``others``, in one pass over their values."""
+    if not others:
+        return []
+    import numpy as np
+
+    equal = (np.stack([o.values for o in others]) == sig.values).sum(axis=1).tolist()
+    out = []
+    for other, same in zip(others, equal, strict=True):
+        if not sig.size or not other.size:
+            out.append(0.0)
+            continue
+        # The MinHash estimate of the Jaccard similarity: the share of equal values.
+        jaccard = same / len(sig.values)
+        intersection = jaccard * (sig.size + other.size) / (1.0 + jaccard)
+        out.append(min(1.0, intersection / min(sig.size, other.size)))
+    return out
 
 
 class _UnionFind:
@@ -318,18 +332,20 @@ def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]
         for article_id in exact_of[exact]:
             if other != article_id:
                 same_text[article_id].add(other)
-    stored = store.signatures_of(sorted({o for c in candidates.values() for o in c}))
+    stored = {
+        other: _signature_from_row(other, row[1], row[2], row[3], method=row[0])
+        for other, row in store.signatures_of(sorted({o for c in candidates.values() for o in c})).items()
+    }
     groups = _UnionFind(candidates)
     matched: set[str] = set()
     for sig in sigs:
         pairs = set(same_text[sig.article_id])
-        for other in sorted(candidates[sig.article_id]):
-            row = stored.get(other)
-            if row is None:
-                continue
-            other_sig = _signature_from_row(other, row[1], row[2], row[3], method=row[0])
-            if _long_enough(other_sig) and containment(sig, other_sig) >= MIN_CONTAINMENT:
-                pairs.add(other)
+        others = [
+            stored[o] for o in sorted(candidates[sig.article_id]) if o in stored and _long_enough(stored[o])
+        ]
+        for other_sig, share in zip(others, containments(sig, others), strict=True):
+            if share >= MIN_CONTAINMENT:
+                pairs.add(other_sig.article_id)
         for other in pairs:
             groups.parent.setdefault(other, other)
             groups.union(sig.article_id, other)
