@@ -163,18 +163,21 @@ class Finding:
 
     def to_record(self) -> dict[str, Any]:
         """Column values for the store: spans as JSON, tuples of strings as JSON lists."""
-        record: dict[str, Any] = {"id": self.id}
+        spans = spans_to_json(self.spans)
+        record: dict[str, Any] = {"id": stable_hash(self.table, self.article_id, spans, self.rule)}
         for name in _field_names(type(self)):
             value = getattr(self, name)
             kind = type(value)
             if value is None or kind is str or kind is int or kind is bool:
-                pass  # most columns: stored as they are (the checks below would say the same)
-            elif isinstance(value, tuple) and all(isinstance(v, Span) for v in value):
+                pass  # most columns: stored as they are
+            elif name == "spans":
+                value = spans
+            elif kind is tuple and value and type(value[0]) is Span:
                 value = spans_to_json(value)
             elif isinstance(value, Span):
                 value = spans_to_json([value])
             elif isinstance(value, (tuple, list, dict)):
-                value = json.dumps(value, sort_keys=True, ensure_ascii=False)
+                value = json.dumps(value, sort_keys=True, ensure_ascii=False)  # () and [] give "[]"
             elif isinstance(value, float):
                 value = round(value, 4)
             record[name] = value
