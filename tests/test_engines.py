@@ -126,6 +126,26 @@ def test_local_engine_yields_batches_in_input_order(corpus: Path) -> None:
     assert [[a.id for a, _ in batch] for batch in results] == [[a.id for a in b] for b in batches]
 
 
+def test_local_engine_modes_give_the_same_rows(corpus: Path) -> None:
+    """In-process (one core), a parse process with extraction here (one worker, more cores) and a
+    pool (two workers) produce the same store rows."""
+    from tidings.ingest import read_paths
+
+    articles = [a for a in read_paths([corpus]) if hasattr(a, "text")][:8]
+    batches = [articles[i : i + 3] for i in range(0, 8, 3)]
+    results = {
+        mode: [rows for batch in engine.map(iter(batches)) for _, rows in batch]
+        for mode, engine in (
+            ("in-process", LocalEngine(workers=1, cores=1)),
+            ("parse process", LocalEngine(workers=1, cores=2)),
+            ("pool", LocalEngine(workers=2)),
+        )
+    }
+    assert len(results["in-process"]) == 8 and any(r.rows.get("events") for r in results["in-process"])
+    assert results["parse process"] == results["in-process"]
+    assert results["pool"] == results["in-process"]
+
+
 @pytest.fixture(scope="module")
 def shards(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tidings.store.shards import write_shards

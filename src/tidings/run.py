@@ -6,7 +6,8 @@ re-run with the same inputs continues where it stopped and ends with the same da
 
 With ``workers > 1`` the parse+extract work runs in a process pool, each worker holding its own
 spaCy pipeline and knowledge (inherited from the parent where processes fork, loaded by each worker
-where they spawn); the parent process stays the single writer and writes batches in
+where they spawn); with one worker on more than one core, a forked process parses and the parent
+extracts (see ``LocalEngine``). The parent process stays the single writer and writes batches in
 input order, so the output does not depend on the number of workers. At most
 ``IN_FLIGHT_PER_WORKER`` batches per worker are queued, so memory does not grow with corpus size.
 """
@@ -80,11 +81,14 @@ def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
 
 def extract_batch(articles: list[Article]) -> list[Findings]:
     """The findings of each article of a batch, in order."""
+    docs = _STATE["nlp"].pipe([a.text for a in articles], batch_size=len(articles) or 1)
+    return _extract_docs(docs, articles)
+
+
+def _extract_docs(docs: Iterable[Any], articles: list[Article]) -> list[Findings]:
     from tidings.extract import extract
 
-    nlp_ = _STATE["nlp"]
     kb = _STATE["kb"]
-    docs = nlp_.pipe([a.text for a in articles], batch_size=len(articles) or 1)
     return [extract(doc, article, kb) for doc, article in zip(docs, articles, strict=True)]
 
 
@@ -92,14 +96,32 @@ def rows_batch(articles: list[Article]) -> list[StoreRows]:
     """What a pool worker or Ray actor sends back for a batch: each article's findings as store
     rows, in order. Not the articles: the caller holds them, and sending their texts back would
     double the traffic; not finding objects: the writer would have to turn them into rows."""
+    return _rows(articles, extract_batch(articles))
+
+
+def _rows(articles: list[Article], findings: list[Findings]) -> list[StoreRows]:
     from tidings.corpus.clusters import signature_rows
     from tidings.store import store_rows
 
     out: list[StoreRows] = []
-    for article, findings in zip(articles, extract_batch(articles), strict=True):
+    for article, found in zip(articles, findings, strict=True):
         signature, bands = signature_rows(article.id, article.text)
-        out.append(replace(store_rows(findings), signature=signature, bands=tuple(bands)))
+        out.append(replace(store_rows(found), signature=signature, bands=tuple(bands)))
     return out
+
+
+def parse_batch(texts: list[str]) -> bytes:
+    """A parse process's part of a batch (see ``LocalEngine``): the parsed documents, packed."""
+    from tidings import nlp
+
+    return nlp.pack_docs(_STATE["nlp"].pipe(texts, batch_size=len(texts) or 1))
+
+
+def rows_of_parsed(articles: list[Article], packed: bytes) -> list[StoreRows]:
+    """The extracting process's part of a batch that a parse process parsed."""
+    from tidings import nlp
+
+    return _rows(articles, _extract_docs(nlp.unpack_docs(packed, _STATE["nlp"]), articles))
 
 
 def _ensure_state(model: str | None, knowledge_options: dict[str, Any]) -> None:
@@ -250,20 +272,31 @@ class Engine(Protocol):
 
 @dataclass
 class LocalEngine:
-    """This machine: in-process for one worker, a bounded process pool for more."""
+    """This machine. ``workers`` processes parse; who runs the extractors depends on the cores:
+
+    * one worker and one core: everything in this process;
+    * one worker and more cores: a parse process, while this process runs the extractors on what
+      it parsed (and writes): parsing and extraction overlap on two cores, as spaCy's own parse
+      overlaps its matrix products on two BLAS threads;
+    * more workers: a bounded pool, each worker parsing and extracting its batches.
+
+    Results come back in input order, so the output does not depend on the engine's choice.
+    """
 
     workers: int = 1
     model: str | None = None
     knowledge_options: dict[str, Any] = field(default_factory=dict)
+    cores: int | None = None  # default: the cores this process may use
 
     def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings | StoreRows]]]:
-        if self.workers <= 1:
+        # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
+        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+        cores = self.cores if self.cores is not None else default_workers()
+        if self.workers <= 1 and (cores < 2 or method != "fork"):
             _ensure_state(self.model, self.knowledge_options)
             for batch in batches:
                 yield list(zip(batch, rows_batch(batch), strict=True))
             return
-        # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
-        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
         ctx = mp.get_context(method)
         if method == "fork":
             # Load once here: forked workers inherit the pipeline and knowledge (copy-on-write)
@@ -273,18 +306,25 @@ class LocalEngine:
             # collector from scanning it again and again (and from touching, i.e. copying, the
             # pages the workers share).
             gc.freeze()
+        split = self.workers <= 1
         with ctx.Pool(
-            self.workers, initializer=_init_pool_worker, initargs=(self.model, self.knowledge_options)
+            max(1, self.workers), initializer=_init_pool_worker, initargs=(self.model, self.knowledge_options)
         ) as pool:
             queue: deque[tuple[list[Article], Any]] = deque()
-            for batch in batches:
-                queue.append((batch, pool.apply_async(rows_batch, (batch,))))
-                if len(queue) >= self.workers * IN_FLIGHT_PER_WORKER:
-                    sent, result = queue.popleft()
-                    yield list(zip(sent, result.get(), strict=True))
-            while queue:
+            in_flight = max(1, self.workers) * IN_FLIGHT_PER_WORKER
+
+            def finished() -> list[tuple[Article, Findings | StoreRows]]:
                 sent, result = queue.popleft()
-                yield list(zip(sent, result.get(), strict=True))
+                rows = rows_of_parsed(sent, result.get()) if split else result.get()
+                return list(zip(sent, rows, strict=True))
+
+            for batch in batches:
+                task = (parse_batch, ([a.text for a in batch],)) if split else (rows_batch, (batch,))
+                queue.append((batch, pool.apply_async(*task)))
+                if len(queue) >= in_flight:
+                    yield finished()
+            while queue:
+                yield finished()
 
 
 def _import_knowledge(store: Store, kb: Any = None) -> None:
