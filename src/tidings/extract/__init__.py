@@ -22,15 +22,26 @@ Extractor = Callable[["Doc", Article, Any, Findings], Findings]
 
 def sentence_index(doc: Doc) -> list[int]:
     """For each token, the index of its sentence in the document."""
-    out = [0] * len(doc)
-    for i, sent in enumerate(doc.sents):
-        for tok in sent:
-            out[tok.i] = i
-    return out
+    from spacy.attrs import SENT_START
+
+    if len(doc) < 2 or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        # ``doc.sents`` decides (and raises for a document without sentence boundaries).
+        out = [0] * len(doc)
+        for i, sent in enumerate(doc.sents):
+            out[sent.start : sent.end] = [i] * (sent.end - sent.start)
+        return out
+    # What ``doc.sents`` does, from the SENT_START column in one call instead of a Token per word:
+    # a sentence starts at each token marked 1 after the first.
+    starts = doc.to_array(SENT_START) == 1
+    starts[0] = False
+    return starts.cumsum().tolist()  # type: ignore[no-any-return]
 
 
 def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) -> Findings:
     """Named-entity mentions exactly as the spaCy NER labelled them."""
+    ents = doc.ents
+    if not ents:
+        return replace(findings, entities=())
     sent_of = sentence_index(doc)
     mentions = tuple(
         EntityMention(
@@ -42,7 +53,7 @@ def extract_entities(doc: Doc, article: Article, kb: Any, findings: Findings) ->
             label=ent.label_,
             text=ent.text,
         )
-        for ent in doc.ents
+        for ent in ents
     )
     return replace(findings, entities=mentions)
 

@@ -19,13 +19,12 @@ Each mention's ``spans`` are the whole noun phrase, then the head (the name, or 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from spacy.attrs import LOWER, ORTH
-
-from tidings.extract import sentence_index
+from tidings.extract.coref import DocColumns
 from tidings.knowledge.kb import (
     NON_COUNTRY_CODES,
     Actor,
@@ -238,20 +237,26 @@ class _Resolver:
         self.article = article
         self.kb = kb
         self.day = article.published
-        self.sent_of = sentence_index(doc)
-        # Words and their lower-case forms from spaCy's arrays: one call instead of a Token object
-        # per word.
-        strings = doc.vocab.strings
-        ids = doc.to_array([ORTH, LOWER]).tolist() if len(doc) else []
-        orth, lower = [row[0] for row in ids], [row[1] for row in ids]
-        self.words = [strings[i] for i in orth]
-        self.match_of: dict[int, Match] = {}
-        for m in kb.find(self.words, keys=[strings[i].replace("’", "'") for i in lower]):
-            for i in range(m.start, m.end):
-                self.match_of[i] = m
         if refs is None and resolve_references is not None:
             refs = resolve_references(doc)
         self.refs = refs
+        # The parse as lists, read once for coreference: a ``doc[i]`` or a string attribute of a
+        # Token builds a new object on every read.
+        columns = getattr(refs, "columns", None)
+        if columns is None or columns.doc is not doc:
+            columns = DocColumns(doc)
+        self.columns = columns
+        self.tokens = columns.tokens
+        self.sent_of = columns.sent_of
+        self.words = columns.texts
+        lowers = columns.lowers
+        keys = [w.replace("’", "'") for w in lowers] if any("’" in w for w in set(lowers)) else lowers
+        self.match_of: dict[int, Match] = {}
+        for m in kb.find(self.words, keys=keys):
+            for i in range(m.start, m.end):
+                self.match_of[i] = m
+        self.matched = sorted(self.match_of)  # token indices inside some knowledge-base phrase
+        self._ent_of: dict[int, SpacySpan] | None = None  # see _entity_at
         self.by_referent: dict[int, _Resolution] = {}
         self.by_surname: dict[str, _Resolution] = {}  # fallback linking when coref is unavailable
         self.learned: dict[tuple[str, str, str], LearnedRole] = {}
@@ -448,24 +453,36 @@ class _Resolver:
     def _candidate_heads(self) -> Iterable[Token]:
         from spacy.symbols import NOUN, PRON, PROPN
 
-        dateline, match_of = self.dateline, self.match_of
-        for token in self.doc:
-            i = token.i
+        dateline, match_of, tokens = self.dateline, self.match_of, self.tokens
+        columns = self.columns
+        deps, lowers, ent_types = columns.deps, columns.lowers, columns.ent_type_ids
+        by_token = self.refs.by_token if self.refs is not None else None
+        for i, pos in enumerate(columns.pos):  # ``pos``: the integer id, cheaper than the string
+            if pos != NOUN and pos != PROPN and pos != PRON and i not in match_of:
+                continue
             if i in dateline:
                 continue
             m = match_of.get(i)
             if m is not None and not self._agent_ok(m):
                 continue
-            pos = token.pos  # the integer id: cheaper than the pos_ string for every token
             if pos == NOUN or pos == PROPN or m is not None:
-                dep = token.dep_
-                if dep not in MODIFIER_DEPS or (dep == "poss" and self._is_person_token(token)):
+                dep = deps[i]
+                if dep not in MODIFIER_DEPS or (dep == "poss" and self._is_person_token(tokens[i])):
+                    token = tokens[i]
                     # A multi-token name's head is its last token; skip the inner ones.
                     if m is not None and i != m.end - 1 and token.head.i in range(m.start, m.end):
                         continue
+                    if m is None and by_token is not None and not ent_types[i] and i not in by_token:
+                        # No entity, no referent: only a knowledge-base phrase before the head
+                        # could make an actor of this phrase (``_mention_for`` finds none).
+                        k = bisect_right(self.matched, i) - 1
+                        if k < 0 or self.matched[k] < token.left_edge.i:
+                            continue
                     yield token
-            elif pos == PRON and token.lower_ in PERSONAL_PRONOUNS:
-                yield token
+            elif pos == PRON and lowers[i] in PERSONAL_PRONOUNS:
+                if by_token is not None and i not in by_token:
+                    continue  # a pronoun coreference left unresolved links to no one
+                yield tokens[i]
 
     @staticmethod
     def _conjunct_of_modifier(token: Token) -> bool:
@@ -481,7 +498,7 @@ class _Resolver:
         adjective do not); names, metonyms and modifiers always count."""
         if m.entry.form != "agent":
             return True
-        last = self.doc[m.end - 1]
+        last = self.tokens[m.end - 1]
         if last.pos_ in AGENT_POS:
             return True
         # A sector word used as an adjective still names the sector ("Russian military instructors",
@@ -513,7 +530,7 @@ class _Resolver:
             start = min(start, child.left_edge.i)
         if head.i >= self.dateline.stop:
             start = max(start, self.dateline.stop)  # "HAVANA - Colombia's government"
-        while start < head.i and self.doc[start].is_punct:
+        while start < head.i and self.tokens[start].is_punct:
             start += 1
         end = head.i + 1
         m = self.match_of.get(head.i)
@@ -721,12 +738,11 @@ class _Resolver:
     # ---- one mention --------------------------------------------------------------------------
 
     def _mention_for(self, head: Token) -> ActorMention | None:
-        doc = self.doc
         if head.pos_ == "PRON":
             return self._linked(head, head.i, head.i + 1, head.i, head.i + 1, "coref")
         start, end, pobj = self._phrase(head)
         reading = self._read(start, end, head.i)
-        ent = _entity_at(self.ents, head)
+        ent = self._entity_at(head.i)
         head_match = self.match_of.get(head.i)
         referent = self._referent(head)
 
@@ -757,7 +773,7 @@ class _Resolver:
                     known = self.kb.actor(m.entry.actor_id) if m is not None and m.end == ne else None
                     if known is not None and known.kind == "person":
                         reading.person, reading.person_span = known, (ns, ne)
-                    name_head = doc[ne - 1]
+                    name_head = self.tokens[ne - 1]
                     return self._person_mention(
                         name_head, start, ne, ns, ne, reading, self._referent(name_head)
                     )
@@ -897,15 +913,15 @@ class _Resolver:
         appositive ("the foreign minister of Chile, Ana Ruiz,"), or a PERSON entity right after the
         comma when the parser attached it elsewhere."""
         doc = self.doc
-        if end >= len(doc) - 1 or doc[end].text != ",":
+        if end >= len(doc) - 1 or self.words[end] != ",":
             return None
         for child in head.rights:
             if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > end:
                 named = self._name_at(child, end + 1)
                 if named is not None and named[0] == end + 1:
                     return named
-        first = doc[end + 1]
-        ent = _entity_at(self.ents, first)
+        first = self.tokens[end + 1]
+        ent = self._entity_at(first.i)
         if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.start == first.i:
             return ent.start, ent.end
         return None
@@ -913,7 +929,7 @@ class _Resolver:
     def _name_at(self, token: Token, lower: int) -> tuple[int, int] | None:
         """The proper-name tokens ending at ``token`` (none before ``lower``), if they can name a
         person: a PERSON entity, or capitalised words the NER left unlabelled or mislabelled."""
-        ent = _entity_at(self.ents, token)
+        ent = self._entity_at(token.i)
         if ent is not None and ent.label_ in ACTOR_LABELS_PERSON and ent.end - 1 == token.i:
             return max(ent.start, lower), ent.end
         if ent is not None and ent.label_ not in MISLABELS:
@@ -936,6 +952,17 @@ class _Resolver:
             return None
         return start, token.i + 1
 
+    def _entity_at(self, i: int) -> Any:
+        """The entity holding token ``i``, or None; through a token -> entity index built on first use."""
+        if not self.columns.ent_type_ids[i]:
+            return None
+        if self._ent_of is None:
+            self._ent_of = {}
+            for ent in self.ents:
+                for k in range(ent.start, ent.end):
+                    self._ent_of.setdefault(k, ent)
+        return self._ent_of.get(i)
+
     def _referent(self, head: Token) -> Any:
         if self.refs is None:
             return None
@@ -953,12 +980,11 @@ class _Resolver:
         reading: _Reading,
         referent: Any,
     ) -> ActorMention | None:
-        doc = self.doc
-        name_text = doc[name_start:name_end].text
+        name_text = self.columns.span_text(name_start, name_end)
         known = reading.person if reading.person_span == (name_start, name_end) else None
         earlier = self.by_referent.get(referent.id) if referent is not None else None
         if earlier is None and self.refs is None:
-            earlier = self.by_surname.get(doc[name_end - 1].lower_)
+            earlier = self.by_surname.get(self.columns.lowers[name_end - 1])
         if known is None and earlier is not None and earlier.actor_id and name_end - name_start == 1:
             # A short name of someone named in full earlier ("Ruiz" after "Ana Ruiz").
             return self._linked(head, start, end, name_start, name_end, "coref")
@@ -982,7 +1008,7 @@ class _Resolver:
             previous = self.by_referent.get(referent.id)
             if previous is None or (previous.code is None and res.code is not None):
                 self.by_referent[referent.id] = res
-        self.by_surname.setdefault(doc[name_end - 1].lower_, res)
+        self.by_surname.setdefault(self.columns.lowers[name_end - 1], res)
         return self._emit(start, end, name_start, name_end, res, referent)
 
     def _titles_in_phrase(
@@ -1040,7 +1066,7 @@ class _Resolver:
         if not reading.agents:
             return None
         agent = self._title_agent_at(reading, head_i)
-        return self.doc[agent[1] : agent[2]].text
+        return self.columns.span_text(agent[1], agent[2])
 
     def _resolve_person(
         self,
@@ -1171,6 +1197,14 @@ class _Resolver:
             return None
         return self._emit(start, end, hs, he, replace(res, how=how), referent)
 
+    def _char_span(self, start: int, end: int) -> Span:
+        """The characters of tokens [start, end): ``doc[start:end]``'s start_char and end_char."""
+        idx = self.columns.idx
+        if end <= start:  # an empty span sits at its start token, or at the end of the text
+            at = idx[start] if start < len(idx) else idx[-1] + len(self.words[-1])
+            return Span(at, at)
+        return Span(idx[start], idx[end - 1] + len(self.words[end - 1]))
+
     def _unknown_org(self, head: Token, start: int, end: int, ent: Any) -> ActorMention:
         res = _Resolution(f"org/{slug(ent.text)}", ent.text, "organisation", None, None, (), None, "ner-org")
         referent = self._referent(head)
@@ -1179,18 +1213,15 @@ class _Resolver:
         return self._emit(start, end, ent.start, ent.end, res, referent)
 
     def _emit(self, start: int, end: int, hs: int, he: int, res: _Resolution, referent: Any) -> ActorMention:
-        doc = self.doc
-        phrase = doc[start:end]
-        head_span = doc[hs:he]
-        for i in range(start, end):
-            self.consumed.add(i)
+        columns = self.columns
+        self.consumed.update(range(start, end))
         return ActorMention(
             article_id=self.article.id,
             sentence=self.sent_of[start],
-            spans=(Span(phrase.start_char, phrase.end_char), Span(head_span.start_char, head_span.end_char)),
+            spans=(self._char_span(start, end), self._char_span(hs, he)),
             rule=f"actors/{res.how}",
             confidence=CONFIDENCE.get(res.how, 0.5),
-            text=phrase.text,
+            text=columns.span_text(start, end),
             actor_id=res.actor_id,
             name=res.name,
             kind=res.kind,
@@ -1203,12 +1234,3 @@ class _Resolver:
 
 
 _NO_ACTOR = Actor(id="", name="", kind="")
-
-
-def _entity_at(ents: tuple[SpacySpan, ...], token: Token) -> Any:
-    if not token.ent_type_:
-        return None
-    for ent in ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None

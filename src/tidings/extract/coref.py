@@ -17,7 +17,9 @@ No model besides the parse is used, and nothing is read from disk.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ SPEAKER_WINDOW = 6
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+GENDERED_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS
 # Honorifics and gendered role words: grammar of English news, not world knowledge.
 MALE_MARKERS = frozenset(
     {
@@ -142,6 +145,69 @@ def token_strings(doc: Doc, hashes: list[int]) -> list[str]:
     return list(map(texts.__getitem__, hashes))
 
 
+class DocColumns:
+    """The parse of one document as plain per-token lists, read from spaCy's arrays in one call and
+    shared by the stages that read the same document (the actor stage finds it on ``References``):
+    every ``doc[i]`` makes a new Token and every string attribute of a Token a new str."""
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, IDX, LOWER, ORTH, POS, SPACY
+
+        from tidings.extract import sentence_index
+
+        self.doc = doc
+        self.tokens: list[Token] = list(doc)
+        self.n = n = len(self.tokens)
+        columns = (
+            doc.to_array([ORTH, LOWER, POS, DEP, ENT_IOB, SPACY, IDX, ENT_TYPE]).T.tolist()
+            if n
+            else [[] for _ in range(8)]
+        )
+        orth, lower_ids, pos, dep_ids, iob, space, idx, ent_type_ids = columns
+        self.texts = token_strings(doc, orth)  # ``token.text``
+        self.lower_ids: list[int] = lower_ids  # ``token.lower``
+        self.pos: list[int] = pos  # ``token.pos``, a ``spacy.symbols`` id
+        self.dep_ids: list[int] = dep_ids  # ``token.dep``
+        self.iob: list[int] = iob  # ``token.ent_iob``: 0 unset, 1 I, 2 O, 3 B
+        self.space: list[int] = space  # 1 where ``token.whitespace_`` is " "
+        self.idx: list[int] = idx  # ``token.idx``
+        self.ent_type_ids: list[int] = ent_type_ids  # ``token.ent_type``, 0 outside any entity
+        self.sent_of = sentence_index(doc) if n else []
+        self._lowers: list[str] | None = None
+        self._deps: list[str] | None = None
+        self._text: str | None = None
+
+    @property
+    def lowers(self) -> list[str]:
+        """``token.lower_`` of every token."""
+        if self._lowers is None:
+            self._lowers = token_strings(self.doc, self.lower_ids)
+        return self._lowers
+
+    @property
+    def deps(self) -> list[str]:
+        """``token.dep_`` of every token."""
+        if self._deps is None:
+            self._deps = token_strings(self.doc, self.dep_ids)
+        return self._deps
+
+    @property
+    def text(self) -> str:
+        """``doc.text``, built once."""
+        if self._text is None:
+            pieces = [""] * (2 * self.n)
+            pieces[::2] = self.texts
+            pieces[1::2] = [" " if s else "" for s in self.space]
+            self._text = "".join(pieces)
+        return self._text
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start] : self.idx[end - 1] + len(self.texts[end - 1])]
+
+
 @dataclass(frozen=True)
 class Referent:
     """One thing the article talks about, with every mention of it found in the text."""
@@ -160,6 +226,8 @@ class References:
 
     referents: tuple[Referent, ...]
     by_token: dict[int, int] = field(default_factory=dict)  # token index -> position in referents
+    # The document's columns, for the stages after coreference; not part of what was resolved.
+    columns: DocColumns | None = field(default=None, compare=False, repr=False)
 
     def referent_at(self, span: Span) -> Referent | None:
         """The referent with a mention covering the span's head token (or any token of it)."""
@@ -200,21 +268,31 @@ class _Draft:
         return self.name_tokens[-1].lower() if self.name_tokens else ""
 
 
+@cache
+def _pronoun_ids() -> frozenset[int]:
+    """The ``LOWER`` ids of the pronouns resolution looks at (a string's id never changes)."""
+    from spacy.strings import hash_string
+
+    return frozenset(hash_string(w) for w in PRONOUN_WORDS)
+
+
 def resolve_references(doc: Doc) -> References:
     """Resolve names, short names, role nouns and pronouns of one document to referents."""
-    from spacy.attrs import DEP, ENT_IOB, LOWER, ORTH, POS, SPACY
-    from spacy.strings import get_string_id, hash_string
-    from spacy.symbols import ADJ, NOUN, PROPN
+    from spacy.strings import get_string_id
+    from spacy.symbols import ADJ, NOUN, PRON, PROPN
 
-    # Every ``doc[i]`` and ``for token in doc`` makes new Token objects: make them once.
-    tokens = list(doc)
+    columns = DocColumns(doc)
+    tokens = columns.tokens
     ents = doc.ents  # a new tuple of new Spans on every read
-    sent_index = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        sent_index[sent.start : sent.end] = [n] * (sent.end - sent.start)
-    # Per-token columns in one call (a string read from a Token builds a new str each time).
-    orth, lower_hash, pos, dep, iob, space = doc.to_array([ORTH, LOWER, POS, DEP, ENT_IOB, SPACY]).T.tolist()
-    texts = token_strings(doc, orth)
+    sent_index = columns.sent_of
+    texts, lower_hash, pos, dep, iob, space = (
+        columns.texts,
+        columns.lower_ids,
+        columns.pos,
+        columns.dep_ids,
+        columns.iob,
+        columns.space,
+    )
 
     def text_of(start: int, end: int) -> str:
         """``doc[start:end].text`` for a non-empty range, from the token texts and spaces."""
@@ -274,8 +352,8 @@ def resolve_references(doc: Doc) -> References:
     # 2. Known surnames the NER missed or mislabelled (NORP/ORG/GPE), anywhere in the text.
     surnames = {drafts[i].surname: i for i in persons if len(drafts[i].name_tokens) > 1}
     name_pos = (PROPN, NOUN, ADJ)
-    for i in range(len(tokens)) if surnames else ():
-        if i in owner or pos[i] not in name_pos:
+    for i in [k for k, p in enumerate(pos) if p in name_pos] if surnames else ():
+        if i in owner:
             continue
         index = surnames.get(texts[i].lower())
         if index is None:
@@ -332,8 +410,11 @@ def resolve_references(doc: Doc) -> References:
             words = {t.lower_ for t in doc[start:end]}
             title_holders.setdefault(head, []).append((start, index, words))
     modifier_deps = (get_string_id("compound"), get_string_id("amod"))
-    for i in range(len(tokens)) if title_holders else ():
-        if i in owner or pos[i] != NOUN or dep[i] in modifier_deps:
+    nouns = (
+        [k for k, p in enumerate(pos) if p == NOUN and dep[k] not in modifier_deps] if title_holders else []
+    )
+    for i in nouns:
+        if i in owner:
             continue
         token = tokens[i]
         holders = title_holders.get(token.lemma_.lower())
@@ -351,23 +432,24 @@ def resolve_references(doc: Doc) -> References:
             claim(index, start, token.i + 1)
 
     # 5. Pronouns and relative "who", in document order so learned genders help later pronouns.
-    wanted = {hash_string(w) for w in PRONOUN_WORDS}
-    for i in [k for k, h in enumerate(lower_hash) if h in wanted]:
+    wanted = _pronoun_ids()
+    lowers = columns.lowers
+    for i in [k for k, h in enumerate(lower_hash) if h in wanted] if wanted.intersection(lower_hash) else ():
         token = tokens[i]
         if i in owner:
             continue
-        lower = token.lower_
-        if token.tag_ in {"WP"} and lower == "who" and token.head.dep_ == "relcl":
+        lower = lowers[i]
+        if lower == "who" and token.tag_ in {"WP"} and token.head.dep_ == "relcl":
             noun = token.head.head
             target = owner.get(noun.i)
             if target is not None:
                 claim(target, token.i, token.i + 1)
             continue
-        if token.pos_ != "PRON" or in_quote[token.i]:
+        if pos[i] != PRON or in_quote[i]:
             continue
         if lower in MALE_PRONOUNS or lower in FEMALE_PRONOUNS:
             gender = "male" if lower in MALE_PRONOUNS else "female"
-            target = _antecedent(tokens, texts, token, drafts, owner, sent_index, gender)
+            target = _antecedent(columns, token, drafts, owner, gender)
             if target is not None:
                 if drafts[target].gender is None:
                     drafts[target].gender = gender
@@ -377,7 +459,7 @@ def resolve_references(doc: Doc) -> References:
             if target is not None:
                 claim(target, token.i, token.i + 1)
 
-    return _freeze(doc, drafts)
+    return _freeze(doc, drafts, columns)
 
 
 # ---- names -----------------------------------------------------------------------------------
@@ -565,22 +647,35 @@ def _add_title(draft: _Draft, span: Span, head: Token) -> None:
 # ---- pronouns --------------------------------------------------------------------------------
 
 
+_DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»", "„"})
+
+
 def _inside_quotes(texts: list[str]) -> list[bool]:
     """Tokens between double quote marks (pronouns there belong to the quoted speaker's world)."""
-    inside = [False] * len(texts)
+    n = len(texts)
+    inside = [False] * n
+    # Only quote marks and line breaks change the state: visit those and fill the runs between.
+    turning = {t for t in set(texts) if t in _DOUBLE_QUOTES or "\n" in t}
+    if not turning:
+        return inside
     state = False
-    for i, text in enumerate(texts):
-        if text in {'"', "“", "”", "«", "»", "„"}:
+    after = 0  # the first token after the last turning point
+    for i in [k for k, text in enumerate(texts) if text in turning]:
+        if state and i > after:
+            inside[after:i] = [True] * (i - after)
+        text = texts[i]
+        if text in _DOUBLE_QUOTES:
             if text in {"“", "«", "„"}:
                 state = True
             elif text in {"”", "»"}:
                 state = False
             else:
                 state = not state
-            continue
-        if "\n" in text:
-            state = False
-        inside[i] = state
+        else:
+            state = False  # a line break ends any quotation
+        after = i + 1
+    if state and n > after:
+        inside[after:n] = [True] * (n - after)
     return inside
 
 
@@ -602,34 +697,31 @@ def _is_speech_slot(token: Token, texts: list[str]) -> bool:
 
 
 def _antecedent(
-    doc: list[Token],
-    texts: list[str],
-    pronoun: Token,
-    drafts: list[_Draft],
-    owner: dict[int, int],
-    sent_index: list[int],
-    gender: str,
+    columns: DocColumns, pronoun: Token, drafts: list[_Draft], owner: dict[int, int], gender: str
 ) -> int | None:
     """The person a he/she/him/her/his refers to: nearest sentence first, subjects preferred."""
+    sent_index = columns.sent_of
     here = sent_index[pronoun.i]
-    speech = _is_speech_slot(pronoun, texts)
+    speech = _is_speech_slot(pronoun, columns.texts)
     window = SPEAKER_WINDOW if speech else PRONOUN_WINDOW
+    # sentence numbers never decrease: the window opens at the first token of its first sentence
+    first = bisect_left(sent_index, here - window, 0, pronoun.i)
+    lowers, deps, get = columns.lowers, columns.deps, owner.get
     candidates: list[tuple[tuple[int, int, int], int]] = []
-    for i in range(pronoun.i - 1, -1, -1):
-        distance = here - sent_index[i]
-        if distance > window:
-            break
-        index = owner.get(i)
-        if index is None or drafts[index].kind != "person":
+    for i in range(pronoun.i - 1, first - 1, -1):
+        index = get(i)
+        if index is None:
             continue
         draft = drafts[index]
+        if draft.kind != "person":
+            continue
         if draft.gender is not None and draft.gender != gender:
             continue
-        token = doc[i]
-        if token.lower_ in MALE_PRONOUNS | FEMALE_PRONOUNS:
-            subject = token.dep_ in SUBJECT_DEPS
+        distance = here - sent_index[i]
+        if lowers[i] in GENDERED_PRONOUNS:
+            subject = deps[i] in SUBJECT_DEPS
         else:
-            subject = _is_subject(token)
+            subject = _is_subject(columns.tokens[i])
         if speech:
             key = (0 if subject else 1, distance, -i)
         else:
@@ -655,16 +747,15 @@ def _group_antecedent(
     pronoun: Token, drafts: list[_Draft], owner: dict[int, int], sent_index: list[int]
 ) -> int | None:
     here = sent_index[pronoun.i]
-    for i in range(pronoun.i - 1, -1, -1):
-        if here - sent_index[i] > PRONOUN_WINDOW:
-            break
+    first = bisect_left(sent_index, here - PRONOUN_WINDOW, 0, pronoun.i)
+    for i in range(pronoun.i - 1, first - 1, -1):
         index = owner.get(i)
         if index is not None and drafts[index].kind in {"org", "group"}:
             return index
     return None
 
 
-def _freeze(doc: Doc, drafts: list[_Draft]) -> References:
+def _freeze(doc: Doc, drafts: list[_Draft], columns: DocColumns | None = None) -> References:
     from spacy.tokens import Span as SpacySpan  # ``doc[s:e]`` without its slice checks
 
     referents: list[Referent] = []
@@ -688,4 +779,4 @@ def _freeze(doc: Doc, drafts: list[_Draft]) -> References:
         for s, e in draft.mentions:
             for i in range(s, e):
                 by_token.setdefault(i, position)
-    return References(referents=tuple(referents), by_token=by_token)
+    return References(referents=tuple(referents), by_token=by_token, columns=columns)
