@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from tidings.errors import TidingsError
-from tidings.extract.coref import References, resolve_references, token_strings
+from tidings.extract.coref import DocColumns, References, resolve_references
 from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
@@ -481,16 +481,34 @@ class _Draft:
 
 
 class _Column(dict):  # type: ignore[type-arg]
-    """One string attribute of the tokens (``lower_``, ``pos_`` ...) by token index, read from the
-    Token on first use."""
+    """One string attribute of the tokens (``pos_``, ``ent_type_``) by token index, looked up from
+    its integer code on first use (most tokens are never asked about)."""
+
+    def __init__(self, codes: list[int], names: Any) -> None:
+        super().__init__()
+        self.codes = codes
+        self.names = names
+
+    def __missing__(self, i: int) -> str:
+        value: str = self.names[self.codes[i]]
+        self[i] = value
+        return value
+
+
+class _TokenColumn(dict):  # type: ignore[type-arg]
+    """One attribute of the tokens by token index, read from the Token on first use: ``lemma_`` and
+    ``tag_``, and ``left_edge``/``right_edge`` as token indices (kept as spaCy set them: for a
+    non-projective parse they need not be the subtree's first and last token)."""
 
     def __init__(self, tokens: list[Token], attribute: str) -> None:
         super().__init__()
         self.tokens = tokens
         self.attribute = attribute
 
-    def __missing__(self, i: int) -> str:
-        value: str = getattr(self.tokens[i], self.attribute)
+    def __missing__(self, i: int) -> Any:
+        value = getattr(self.tokens[i], self.attribute)
+        if not isinstance(value, str):
+            value = value.i
         self[i] = value
         return value
 
@@ -512,75 +530,110 @@ class _Children(dict):  # type: ignore[type-arg]
         return []
 
 
+@dataclass(frozen=True)
+class _SpacyIds:
+    """The spaCy ids the reader uses, imported once (an import statement in a function that runs
+    for every document costs more than the attributes it reads)."""
+
+    columns: list[int]  # what ``_Context`` reads with ``doc.to_array``, in this order
+    pos_names: dict[int, str]  # what ``token.pos_`` says for each ``POS`` code
+    verbal: tuple[int, ...]  # the ``POS`` codes of cue candidates
+
+
+_SPACY_IDS: list[_SpacyIds] = []
+
+
+def _spacy_ids() -> _SpacyIds:
+    if not _SPACY_IDS:
+        from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE
+        from spacy.parts_of_speech import NAMES
+        from spacy.symbols import AUX, VERB
+
+        _SPACY_IDS.append(
+            _SpacyIds(
+                columns=[HEAD, IS_PUNCT, IS_SPACE],
+                pos_names={int(code): name for code, name in NAMES.items()},
+                verbal=(VERB, AUX),
+            )
+        )
+    return _SPACY_IDS[0]
+
+
+def _positions(values: list[Any], wanted: Iterable[Any]) -> list[int]:
+    """The indices where ``values`` holds one of ``wanted``, in order."""
+    found: list[int] = []
+    for value in wanted:
+        at = -1
+        try:
+            while True:
+                at = values.index(value, at + 1)
+                found.append(at)
+        except ValueError:
+            pass
+    found.sort()
+    return found
+
+
 class _Context:
     """What every rule reads: the doc, lexicon, references, quotations and token lookups."""
 
     def __init__(self, doc: Doc, lexicon: CueLexicon, refs: References) -> None:
-        import numpy
-        from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, ORTH, POS, SPACY
-        from spacy.strings import hash_string
-        from spacy.symbols import AUX, VERB
-
+        spacy_ids = _spacy_ids()
         self.doc = doc
         self.lex = lexicon
         self.refs = refs
-        # Every ``doc[i]`` makes a new Token object: the rules index this list instead.
-        self.tok: list[Token] = list(doc)
-        self.n = n = len(self.tok)
+        # The parse as per-token lists, shared with the stages before this one (coreference reads
+        # it first): every ``doc[i]`` makes a new Token and every string it gives a new str.
+        columns = refs.columns if refs.columns is not None else DocColumns(doc)
+        self.tok: list[Token] = columns.tokens
+        self.n = n = columns.n
         # multi-word cues by their first word, in lexicon order
         self.phrases: dict[str, list[PhraseCue]] = {}
         for phrase in lexicon.phrases:
             if phrase.words and phrase.type in lexicon.types:
                 self.phrases.setdefault(phrase.words[0], []).append(phrase)
-        # Per-token columns read in one call; strings only through the shared hash -> text cache.
-        columns = doc.to_array([ORTH, DEP, IDX, SPACY, HEAD, POS, LOWER, LEMMA])
-        orth, dep, idx, space = columns[:, :4].T.tolist()
-        # What ``token.text``, ``dep_`` and ``lower_`` say, for every token (a string read from a
-        # Token builds a new str each time); the attributes read less often, per token on first use.
-        self.texts = texts = token_strings(doc, orth)
-        self.deps = token_strings(doc, dep)
-        self.lowers = token_strings(doc, columns[:, 6].tolist())
-        self.poss = _Column(self.tok, "pos_")
-        self.tags = _Column(self.tok, "tag_")
-        self.lemmas = _Column(self.tok, "lemma_")
-        self.ent_types = _Column(self.tok, "ent_type_")
-        pieces = [""] * (2 * n)  # what ``doc.text`` is: each token's text, then its space
-        pieces[::2] = texts
-        pieces[1::2] = map(_SPACES.__getitem__, space)
-        self.text = "".join(pieces)
+        # What ``token.text``, ``dep_`` and ``lower_`` say, for every token; the attributes read
+        # less often, per token on first use.
+        self.texts = texts = columns.texts
+        self.deps = columns.deps
+        self.lowers = lowers = columns.lowers
+        self.text = columns.text
         self.n_chars = len(self.text)
-        self.idx: list[int] = idx
-        self.end_char: list[int] = list(map(add, idx, map(len, texts)))  # ``token.idx + len(token)``
-        head_of = (columns[:, 4].astype("int64") + numpy.arange(n)).tolist()  # stored as offsets
-        self.head_of: list[int] = head_of
-        self.kids = _Children(head_of)
-        # Cue candidates: verbs (for the lexicon) and first words of phrase cues ("according").
-        verbal = (columns[:, 5] == VERB) | (columns[:, 5] == AUX)
-        starts = numpy.zeros(n, dtype=bool)
-        for word in self.phrases:
-            starts |= columns[:, 6] == numpy.uint64(hash_string(word))
-        verbs = numpy.flatnonzero(verbal)
-        self.verbal = frozenset(verbs.tolist())
-        # the lemmas of the verbs, which the cue lookup reads for each of them
-        self.lemmas.update(zip(verbs.tolist(), token_strings(doc, columns[verbs, 7].tolist()), strict=True))
-        self.phrase_starts = frozenset(numpy.flatnonzero(starts).tolist())
-        self.candidates: list[int] = numpy.flatnonzero(verbal | starts).tolist()
+        self.idx: list[int] = columns.idx
+        self.end_char: list[int] = list(map(add, self.idx, map(len, texts)))  # ``token.idx + len(token)``
+        strings = doc.vocab.strings
+        self.poss = _Column(columns.pos, spacy_ids.pos_names)
+        self.ent_types = _Column(columns.ent_type_ids, strings)
+        self.lemmas = _TokenColumn(self.tok, "lemma_")
+        self.tags = _TokenColumn(self.tok, "tag_")
+        self.left_edge = _TokenColumn(self.tok, "left_edge")
+        self.right_edge = _TokenColumn(self.tok, "right_edge")
+        # ``is_punct`` and ``is_space`` (0 or 1) of every token, and its head (stored as an offset)
+        offsets, self.punct, self.space = doc.to_array(spacy_ids.columns).astype("int64").T.tolist()
+        self.head_of: list[int] = list(map(add, offsets, range(n)))
+        self.kids = _Children(self.head_of)
+        # Cue candidates: verbs (for the lexicon) and first words of phrase cues ("according"), found
+        # with ``list.index`` (a scan in C) rather than a test per token.
+        verbal = _positions(columns.pos, spacy_ids.verbal)
+        starts = _positions(lowers, self.phrases)
+        self.verbal = frozenset(verbal)
+        self.phrase_starts = frozenset(starts)
+        self.candidates: list[int] = sorted(self.verbal | self.phrase_starts)
+        self._ent_iob: list[int] = columns.iob
         self._ents: tuple[SpacySpan, ...] | None = None
         self._ent_rows: list[tuple[int, int, str]] | None = None
         self.np_spans: dict[tuple[int, ...], tuple[int, int]] = {}  # _np_span by head and stop words
         self.actor_spans: list[tuple[int, int, str]] | None = None  # see _actor_at
         self._cues: dict[int, CueEntry | None] = {}
-        self.sent_of = [0] * n
-        self.sents = list(doc.sents)
-        for k, sent in enumerate(self.sents):
-            self.sent_of[sent.start : sent.end] = [k] * (sent.end - sent.start)
+        # sentence number of each token, as ``doc.sents`` numbers them (never decreasing)
+        self.sent_of: list[int] = columns.sent_of
         # Paragraph number of each token: a line break ends every clause, whatever the parser says
         # (headlines and datelines are often parsed into the first sentence of the body). The tokens
         # holding a line break, found from the text (a few per article) instead of token by token.
         breaks: list[int] = []
         at = self.text.find("\n")
         while at >= 0:
-            i = bisect_right(idx, at) - 1
+            i = bisect_right(self.idx, at) - 1
             if not breaks or breaks[-1] != i:
                 breaks.append(i)
             at = self.text.find("\n", at + 1)
@@ -602,14 +655,14 @@ class _Context:
                 found = self.token_range(s, e)
                 if found is None:
                     continue
-                inside.extend(i for i in range(*found) if not self.tok[i].is_space)
+                inside.extend(i for i in range(*found) if not self.space[i])
             for i in inside:
                 self.quote_of.setdefault(i, qi)
             self._quotation_tokens.append(inside)
             for m in q.marks:
                 t = self.token_at(m)
                 if t is not None:
-                    self.mark_tokens.add(t.i)
+                    self.mark_tokens.add(t)
         self.speech_quotation = [self._is_speech_like(qi) for qi in range(len(self.quotations))]
         # tokens inside a quotation of speech (not a title, label or nickname)
         self.speech_tokens = frozenset(i for i, qi in self.quote_of.items() if self.speech_quotation[qi])
@@ -623,19 +676,42 @@ class _Context:
 
     @property
     def ent_rows(self) -> list[tuple[int, int, str]]:
-        """``(start, end, label)`` of each named entity, built on first use."""
+        """``(start, end, label)`` of each named entity as ``doc.ents`` has them, built on first use
+        from the IOB column: an entity opens at a B token with a label and runs over its I tokens."""
         if self._ent_rows is None:
-            self._ent_rows = [(ent.start, ent.end, ent.label_) for ent in self.ents]
+            iob = self._ent_iob
+            rows = []
+            inside = 0  # I tokens the entities cover
+            for start in _positions(iob, (3,)):
+                label = self.ent_types[start]
+                end = start + 1
+                while end < self.n and iob[end] == 1:
+                    end += 1
+                if label:
+                    rows.append((start, end, label))
+                    inside += end - start - 1
+            if inside != iob.count(1):
+                # an I token outside any entity: ``doc.ents`` reports the broken annotation
+                rows = [(ent.start, ent.end, ent.label_) for ent in self.ents]
+            self._ent_rows = rows
         return self._ent_rows
 
-    def token_at(self, char: int) -> Token | None:
+    def sentence_start(self, k: int) -> int:
+        """The first token of sentence ``k`` (``sent.start``)."""
+        return bisect_left(self.sent_of, k)
+
+    def sentence_end(self, k: int) -> int:
+        """The token after sentence ``k`` (``sent.end``)."""
+        return bisect_right(self.sent_of, k)
+
+    def token_at(self, char: int) -> int | None:
         """The token at a character, as ``doc.char_span(char, char + 1, alignment_mode="expand")``
         finds it (none for the space after a token)."""
         if 0 <= char < self.n_chars:
             i = bisect_right(self.idx, char) - 1
-            return None if char == self.end_char[i] else self.tok[i]
+            return None if char == self.end_char[i] else i
         span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        return span[0] if span is not None and len(span) else None
+        return span.start if span is not None and len(span) else None
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
@@ -657,8 +733,8 @@ class _Context:
     def tokens_of(self, qi: int) -> list[int]:
         return list(self._quotation_tokens[qi])
 
-    def is_cue(self, token: Token) -> CueEntry | None:
-        i = token.i
+    def is_cue(self, token: int) -> CueEntry | None:
+        i = token
         if i not in self.verbal or i in self.quote_of:
             return None
         if i in self._cues:
@@ -677,7 +753,6 @@ class _Context:
         tokens = self.tokens_of(qi)
         if not tokens:
             return False
-        tok = self.tok
         poss, ents, lemmas, deps = self.poss, self.ent_types, self.lemmas, self.deps
         first, last = tokens[0], tokens[-1]
         before = first - 2 if first >= 2 else None
@@ -689,14 +764,14 @@ class _Context:
         # Title: "the song 'Hallelujah'", "his book “Deal Maker”" (the noun right before the mark,
         # never one ending the previous sentence: "... of Trump's campaign. “They're ...”").
         k = first - 1
-        while k >= 0 and (k in self.mark_tokens or tok[k].is_space):
+        while k >= 0 and (k in self.mark_tokens or self.space[k]):
             k -= 1
         if k >= 0 and lemmas[k].lower() in self.lex.title_nouns and poss[k] == "NOUN":
             return False
         # A programme or publication named after a possessive or "on": CNN's “New Day”,
         # on “State of the Union” — a few capitalised words, not a sentence.
         if k >= 0 and (self.tags[k] == "POS" or self.lowers[k] in {"on", "in"}):
-            words = [i for i in tokens if tok[i].is_alpha]
+            words = [i for i in tokens if self.doc[i].is_alpha]
             texts = self.texts
             if 0 < len(words) <= MAX_TITLE_WORDS and not any(texts[i] in {".", "?", "!"} for i in tokens):
                 if all(texts[w][:1].isupper() or self.lowers[w] in TITLE_SMALL_WORDS for w in words):
@@ -828,9 +903,9 @@ def _only_attachments(ctx: _Context, tokens: list[int], draft: _Draft) -> bool:
     if len(tokens) > MAX_PRE_GAP:
         return False
     cue = draft.cue[0]
-    tok, poss, texts, deps = ctx.tok, ctx.poss, ctx.texts, ctx.deps
+    poss, texts, deps = ctx.poss, ctx.texts, ctx.deps
     for t in tokens:
-        if tok[t].is_punct or tok[t].is_space or poss[t] == "CCONJ":
+        if ctx.punct[t] or ctx.space[t] or poss[t] == "CCONJ":
             if texts[t] in {".", "?", "!"}:
                 return False
             continue
@@ -878,7 +953,7 @@ def _subtree(ctx: _Context, top: int) -> list[int]:
     return out
 
 
-def _subject(ctx: _Context, verb: Token) -> Token | None:
+def _subject(ctx: _Context, verb: int) -> int | None:
     """The grammatical speaker of a cue verb, following conjunctions and participles upward."""
     deps, tags, head_of, kids, quote_of, para_of = (
         ctx.deps,
@@ -888,7 +963,7 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
         ctx.quote_of,
         ctx.para_of,
     )
-    v = verb.i
+    v = verb
     node = v
     for _ in range(4):
         subjects = [c for c in kids[node] if deps[c] in SUBJECT_DEPS and c not in quote_of]
@@ -896,7 +971,7 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
             # a clause or gerund is no speaker ("restoring contacts ..., pointing"), nor is a word
             # the parser pulled in from another paragraph ("9:30 p.m. ⏎ Donald Trump says")
             good = [c for c in subjects if _speaker_like(ctx, c) and para_of[c] == para_of[node]]
-            return ctx.tok[min(good, key=lambda c: abs(c - node))] if good else None
+            return min(good, key=lambda c: abs(c - node)) if good else None
         head = head_of[node]
         if deps[node] == "pcomp" and deps[head] == "prep":  # "was quoted as saying"
             node = head_of[head]
@@ -914,7 +989,7 @@ def _subject(ctx: _Context, verb: Token) -> Token | None:
             node = head
             continue
         if deps[node] == "acl" and tags[node] == "VBG" and ctx.poss[head] in {"NOUN", "PROPN", "PRON", "NUM"}:
-            return ctx.tok[head]  # "protesters carried signs, one saying that ..."
+            return head  # "protesters carried signs, one saying that ..."
         break
     return None
 
@@ -942,23 +1017,23 @@ def _named_head(ctx: _Context, subject: int) -> int:
     return subject
 
 
-def _subject_left_of(ctx: _Context, verb: Token) -> Token | None:
+def _subject_left_of(ctx: _Context, verb: int) -> int | None:
     """A subject the parser attached elsewhere: the name or pronoun right before a finite verb
     ("... editorial board of the Washington Post Trump said that ...")."""
-    v = verb.i
+    v = verb
     k = v - 1
     while k >= 0 and ctx.deps[k] in {"aux", "neg", "advmod"} and ctx.head_of[k] == v:
         k -= 1
     if k < 0 or k in ctx.quote_of:
         return None
     if ctx.poss[k] == "PROPN" or ctx.lowers[k] in {"he", "she", "they", "we", "i"}:
-        return ctx.tok[k]
+        return k
     return None
 
 
-def _inverted_subject(ctx: _Context, verb: Token) -> Token | None:
+def _inverted_subject(ctx: _Context, verb: int) -> int | None:
     """The speaker after the verb in ``"...," said Okafor``, which the parser may call an object."""
-    v = verb.i
+    v = verb
     for child in ctx.kids[v]:
         if (
             child > v
@@ -971,47 +1046,46 @@ def _inverted_subject(ctx: _Context, verb: Token) -> Token | None:
             }
         ):
             if child not in ctx.quote_of:
-                return ctx.tok[child]
+                return child
     return None
 
 
-def _np_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+def _np_span(ctx: _Context, head: int, stop: set[int]) -> tuple[int, int]:
     """The token range of a noun phrase (its subtree), cut before any quote token."""
-    key = (head.i, *sorted(stop))
+    key = (head, *sorted(stop))
     found = ctx.np_spans.get(key)
     if found is None:
         found = ctx.np_spans[key] = _noun_phrase_span(ctx, head, stop)
     return found
 
 
-def _noun_phrase_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+def _noun_phrase_span(ctx: _Context, head: int, stop: set[int]) -> tuple[int, int]:
     """``_np_span`` worked out."""
-    start, end = head.left_edge.i, head.right_edge.i + 1
+    start, end = ctx.left_edge[head], ctx.right_edge[head] + 1
     speech, breaks = ctx.speech_tokens, ctx.newline_tokens
     # keep the contiguous run around the head, without quoted words, stop words and line breaks
-    lo = hi = head.i
+    lo = hi = head
     while lo - 1 >= start and not (lo - 1 in speech or lo - 1 in stop or lo - 1 in breaks):
         lo -= 1
     while hi + 1 < end and not (hi + 1 in speech or hi + 1 in stop or hi + 1 in breaks):
         hi += 1
-    tok = ctx.tok
-    while lo < hi and (tok[hi].is_punct or tok[hi].is_space):
+    while lo < hi and (ctx.punct[hi] or ctx.space[hi]):
         if ctx.texts[hi] == ")" and "(" in ctx.span_text(lo, hi):
             break  # keep the bracket of "Sen. David Perdue (R-Ga.)"
         hi -= 1
-    while lo < hi and (tok[lo].is_punct or tok[lo].is_space):
+    while lo < hi and (ctx.punct[lo] or ctx.space[lo]):
         lo += 1
     return lo, hi + 1
 
 
-def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]:
+def _speaker_span(ctx: _Context, head: int, stop: set[int]) -> tuple[int, int]:
     """The speaker's noun phrase without the scene the writer sets after it: a participle or
     adverbial clause (", wearing a cape,", "when asked about it") or a time ("at the time").
     Appositives and relative clauses stay (PolNeAR annotators include them on dev and leave
     them out on train, so neither choice is general)."""
     lo, hi = _np_span(ctx, head, stop)
-    tok, deps, texts = ctx.tok, ctx.deps, ctx.texts
-    h = head.i
+    deps, texts = ctx.deps, ctx.texts
+    h = head
     for child in ctx.kids[h]:
         if child < h:
             continue
@@ -1023,14 +1097,14 @@ def _speaker_span(ctx: _Context, head: Token, stop: set[int]) -> tuple[int, int]
             or (
                 dep == "acl"
                 and ctx.tags[child] in {"VBG", "VBN"}
-                and texts[tok[child].left_edge.i - 1] in {",", "—", "–"}
+                and texts[ctx.left_edge[child] - 1] in {",", "—", "–"}
             )
             or (dep == "prep" and any(ctx.ent_types[g] in {"DATE", "TIME"} for g in ctx.kids[child]))
-            or (dep in {"relcl", "acl"} and ctx.lowers[tok[child].left_edge.i] in TIME_SUBORDINATORS)
+            or (dep in {"relcl", "acl"} and ctx.lowers[ctx.left_edge[child]] in TIME_SUBORDINATORS)
         ):
-            hi = min(hi, tok[child].left_edge.i)
+            hi = min(hi, ctx.left_edge[child])
             break
-    while hi > lo + 1 and (tok[hi - 1].is_punct or tok[hi - 1].is_space):
+    while hi > lo + 1 and (ctx.punct[hi - 1] or ctx.space[hi - 1]):
         if texts[hi - 1] == ")" and "(" in ctx.span_text(lo, hi - 1):
             break
         hi -= 1
@@ -1043,22 +1117,20 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if not q.closed:
         return None
     doc = ctx.doc
-    tok = ctx.tok
     close_tok = ctx.token_at(q.marks[-1])
     if close_tok is None:
         return None
-    sent = ctx.sents[ctx.sent_of[close_tok.i]]
-    end = sent.end
+    end = ctx.sentence_end(ctx.sent_of[close_tok])
     if (
-        end == close_tok.i + 1
+        end == close_tok + 1
         and end < len(doc)
-        and ctx.texts[close_tok.i - 1] in {"?", "!"}
-        and ctx.para_of[end] == ctx.para_of[close_tok.i]
+        and ctx.texts[close_tok - 1] in {"?", "!"}
+        and ctx.para_of[end] == ctx.para_of[close_tok]
     ):
         # the parser ends the sentence at a question's close: '"Why now?" she asked.'
-        end = ctx.sents[ctx.sent_of[end]].end
-    for i in range(close_tok.i + 1, min(end, close_tok.i + 1 + MAX_POST_GAP)):
-        token = tok[i]
+        end = ctx.sentence_end(ctx.sent_of[end])
+    for i in range(close_tok + 1, min(end, close_tok + 1 + MAX_POST_GAP)):
+        token = i
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None  # another quotation starts first
         if ctx.texts[i] in {".", "?", "!"} or i in ctx.newline_tokens:
@@ -1067,15 +1139,15 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         if entry is None:
             continue
         subject = _subject(ctx, token)
-        if subject is None or subject.i < close_tok.i:
+        if subject is None or subject < close_tok:
             # "...," said X: the name after the cue, only when the cue follows the mark directly
-            direct = all(tok[k].is_punct or tok[k].is_space for k in range(close_tok.i + 1, i))
+            direct = all(ctx.punct[k] or ctx.space[k] for k in range(close_tok + 1, i))
             subject = _inverted_subject(ctx, token) if direct else None
         speaker_range = None
         if subject is None:
             # The parser lost the subject (often to the quotation): take the words between the
             # closing mark and the cue when they look like a name or noun phrase.
-            speaker_range = _gap_speaker(ctx, close_tok.i + 1, i)
+            speaker_range = _gap_speaker(ctx, close_tok + 1, i)
             if speaker_range is None:
                 continue
             subject = _gap_head(ctx, *speaker_range)
@@ -1091,10 +1163,10 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
 
 def _gap_speaker(ctx: _Context, start: int, end: int) -> tuple[int, int] | None:
     """The tokens in ``[start, end)`` without edge punctuation, when they start like a noun phrase."""
-    tok, poss = ctx.tok, ctx.poss
-    while start < end and (tok[start].is_punct or tok[start].is_space):
+    poss = ctx.poss
+    while start < end and (ctx.punct[start] or ctx.space[start]):
         start += 1
-    while end > start and (tok[end - 1].is_punct or tok[end - 1].is_space):
+    while end > start and (ctx.punct[end - 1] or ctx.space[end - 1]):
         end -= 1
     if start >= end or poss[start] not in {"PROPN", "PRON", "DET", "NOUN", "ADJ"}:
         return None
@@ -1103,35 +1175,33 @@ def _gap_speaker(ctx: _Context, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _gap_head(ctx: _Context, start: int, end: int) -> Token:
+def _gap_head(ctx: _Context, start: int, end: int) -> int:
     """The head of a noun phrase found by position: the last word of its first name or noun run."""
     poss = ctx.poss
     k = start
     while k < end and poss[k] not in {"PROPN", "PRON", "NOUN"}:
         k += 1
     if k >= end:
-        return ctx.tok[start]
+        return start
     while k + 1 < end and poss[k + 1] == poss[k] and poss[k + 1] in {"PROPN", "NOUN"}:
         k += 1
-    return ctx.tok[k]
+    return k
 
 
-def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> bool:
+def _clause_beyond_quote(ctx: _Context, cue: int, quote_tokens: list[int]) -> bool:
     """Whether the cue reports more than the quotation: its clause reaches well outside the quote
     (a mixed quote), or it reports a clause that is not the quote at all (a quoted title before
     ``X said ...``)."""
     own, speech = set(quote_tokens), ctx.speech_tokens
-    tok, marks, para_of = ctx.tok, ctx.mark_tokens, ctx.para_of
-    c = cue.i
+    marks, para_of = ctx.mark_tokens, ctx.para_of
+    c = cue
     paragraph = para_of[c]
     clauses = []
     for child in ctx.kids[c]:
         if ctx.deps[child] != "ccomp":
             continue
         clause = [
-            t
-            for t in _subtree(ctx, child)
-            if not tok[t].is_punct and t not in marks and para_of[t] == paragraph
+            t for t in _subtree(ctx, child) if not ctx.punct[t] and t not in marks and para_of[t] == paragraph
         ]
         if clause:
             clauses.append(clause)
@@ -1146,13 +1216,12 @@ def _clause_beyond_quote(ctx: _Context, cue: Token, quote_tokens: list[int]) -> 
 def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     """``X said: "..."`` / ``X told reporters "..."``: cue before the opening mark, same sentence."""
     q = ctx.quotations[qi]
-    tok = ctx.tok
     open_tok = ctx.token_at(q.marks[0])
     if open_tok is None:
         return None
-    sent = ctx.sents[ctx.sent_of[open_tok.i]]
-    for i in range(open_tok.i - 1, max(sent.start, open_tok.i - 1 - MAX_PRE_GAP) - 1, -1):
-        token = tok[i]
+    sent_start = ctx.sentence_start(ctx.sent_of[open_tok])
+    for i in range(open_tok - 1, max(sent_start, open_tok - 1 - MAX_PRE_GAP) - 1, -1):
+        token = i
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
@@ -1162,8 +1231,8 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         if subject is None:
             return None
         kind = "direct"
-        for t in range(i + 1, open_tok.i):
-            if tok[t].is_punct or tok[t].is_space or ctx.lowers[t] == "that":
+        for t in range(i + 1, open_tok):
+            if ctx.punct[t] or ctx.space[t] or ctx.lowers[t] == "that":
                 continue
             if not _descends(ctx, t, i) or _reaches_quote(ctx, t, i, set(tokens)):
                 kind = "mixed"
@@ -1198,17 +1267,16 @@ def _modifies_cue(ctx: _Context, token: int, cue: int, entry: CueEntry) -> bool:
     return False
 
 
-def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: Token) -> bool:
+def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: int) -> bool:
     """Whether words that are not a new attribution follow the quotation in its sentence, making
     it a fragment of a longer clause ("reported “2,521 shooting incidents” in the city")."""
     close_tok = ctx.token_at(q.marks[-1]) if q.closed else None
     if close_tok is None:
         return False
-    close = close_tok.i
-    sent = ctx.sents[ctx.sent_of[close]]
-    tok, head_of = ctx.tok, ctx.head_of
-    for t in range(close + 1, sent.end):
-        if tok[t].is_punct or tok[t].is_space or t in ctx.mark_tokens:
+    close = close_tok
+    head_of = ctx.head_of
+    for t in range(close + 1, ctx.sentence_end(ctx.sent_of[close])):
+        if ctx.punct[t] or ctx.space[t] or t in ctx.mark_tokens:
             continue
         if t in ctx.quote_of or t in ctx.newline_tokens or ctx.para_of[t] != ctx.para_of[close]:
             return False
@@ -1217,9 +1285,9 @@ def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: Token
         while head_of[node] != node and len(chain) <= ctx.n:
             node = head_of[node]
             chain.append(node)
-        if any(ctx.is_cue(tok[a]) is not None for a in chain if a > close):
+        if any(ctx.is_cue(a) is not None for a in chain if a > close):
             return False  # a following attribution: "..." she said, adding ...
-        if _descends(ctx, t, cue.i) and not _reaches_quote(ctx, t, cue.i, set(tokens)):
+        if _descends(ctx, t, cue) and not _reaches_quote(ctx, t, cue, set(tokens)):
             continue  # the cue's own modifier: said, "...", when asked about it
         return True
     return False
@@ -1248,14 +1316,13 @@ def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None
     open_tok = ctx.token_at(q.marks[0])
     if open_tok is None:
         return None
-    k = open_tok.i - 1
-    while k >= 0 and ctx.tok[k].is_space:
+    k = open_tok - 1
+    while k >= 0 and ctx.space[k]:
         k -= 1
     if k < 0 or ctx.texts[k] != ":":
         return None
-    sent = ctx.sents[ctx.sent_of[k]]
-    for i in range(k - 1, sent.start - 1, -1):
-        token = ctx.tok[i]
+    for i in range(k - 1, ctx.sentence_start(ctx.sent_of[k]) - 1, -1):
+        token = i
         if i in ctx.quote_of or i in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
@@ -1279,17 +1346,17 @@ def _continues(ctx: _Context, qi: int, previous: _Draft) -> bool:
     q = ctx.quotations[qi]
     open_tok = ctx.token_at(q.marks[0])
     end_tok = ctx.token_at(max(_evidence_end(ctx, previous) - 1, 0))
-    if open_tok is None or end_tok is None or end_tok.i >= open_tok.i:
+    if open_tok is None or end_tok is None or end_tok >= open_tok:
         return False
-    if ctx.sent_of[open_tok.i] - ctx.sent_of[end_tok.i] > 1:
+    if ctx.sent_of[open_tok] - ctx.sent_of[end_tok] > 1:
         return False
-    if ctx.para_of[open_tok.i] - ctx.para_of[end_tok.i] > 1:
+    if ctx.para_of[open_tok] - ctx.para_of[end_tok] > 1:
         return False
-    between = range(end_tok.i + 1, open_tok.i)
+    between = range(end_tok + 1, open_tok)
     if any(i in ctx.quote_of or i in ctx.mark_tokens for i in between):
         return False
-    rest = [i for i in between if not (ctx.tok[i].is_punct or ctx.tok[i].is_space)]
-    if any(ctx.is_cue(ctx.tok[i]) for i in rest):
+    rest = [i for i in between if not (ctx.punct[i] or ctx.space[i])]
+    if any(ctx.is_cue(i) for i in rest):
         return False
     if previous.kind != "direct" and any(_subjectless_participle(ctx, i) for i in rest):
         # 'telling CNN it was a "fake" and questioning how it had "got away with it"': the
@@ -1323,16 +1390,16 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
     close_tok = ctx.token_at(q.marks[-1])
     if close_tok is None:
         return None
-    tok, deps = ctx.tok, ctx.deps
+    deps = ctx.deps
     n = ctx.n
-    k = close_tok.i + 1
-    while k < n and (tok[k].is_space or tok[k].is_punct) and k not in ctx.mark_tokens:
+    k = close_tok + 1
+    while k < n and (ctx.space[k] or ctx.punct[k]) and k not in ctx.mark_tokens:
         k += 1
-    if k >= n or ctx.para_of[k] - ctx.para_of[close_tok.i] > 1:
+    if k >= n or ctx.para_of[k] - ctx.para_of[close_tok] > 1:
         return None
-    sentence_end = ctx.sents[ctx.sent_of[k]].end
+    sentence_end = ctx.sentence_end(ctx.sent_of[k])
     for i in range(k, min(sentence_end, n)):
-        token = tok[i]
+        token = i
         if i in ctx.quote_of or i in ctx.mark_tokens or ctx.para_of[i] != ctx.para_of[k]:
             return None
         entry = ctx.is_cue(token)
@@ -1342,7 +1409,9 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
             return None
         if any(deps[c] == "dobj" and ctx.lowers[c] not in {"so", "this", "that", "it"} for c in ctx.kids[i]):
             return None
-        subject = _subject(ctx, token) or _inverted_subject(ctx, token)
+        subject = _subject(ctx, token)
+        if subject is None:
+            subject = _inverted_subject(ctx, token)
         if subject is None:
             return None
         draft = _draft_for(ctx, token, entry, subject, "direct", "direct/next-sentence")
@@ -1353,12 +1422,12 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
     return None
 
 
-def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind: str, rule: str) -> _Draft:
-    stop = {cue.i}
+def _draft_for(ctx: _Context, cue: int, entry: CueEntry, subject: int, kind: str, rule: str) -> _Draft:
+    stop = {cue}
     speaker = _speaker_span(ctx, subject, stop)
     medium, addressee = _medium_and_addressee(ctx, cue, entry)
-    cue_tokens = _cue_tokens(ctx, cue.i)
-    pronoun = ctx.lowers[subject.i] in PRONOUNS
+    cue_tokens = _cue_tokens(ctx, cue)
+    pronoun = ctx.lowers[subject] in PRONOUNS
     confidence = CONFIDENCE["direct-pronoun"] if pronoun else CONFIDENCE["direct"]
     if kind != "direct":
         confidence = CONFIDENCE["indirect"]
@@ -1368,7 +1437,7 @@ def _draft_for(ctx: _Context, cue: Token, entry: CueEntry, subject: Token, kind:
         confidence=confidence,
         cue=cue_tokens,
         speaker=speaker,
-        speaker_head=_named_head(ctx, subject.i),
+        speaker_head=_named_head(ctx, subject),
         content=[],
         medium=medium,
         addressee=addressee,
@@ -1396,7 +1465,7 @@ def _cue_tokens(ctx: _Context, cue: int) -> list[int]:
         # the verb group with the adverbs inside it: "had basically said", "has, however, revealed"
         between = range(min(left), cue)
         if all(
-            t in out or (head_of[t] == cue and deps[t] in {"advmod", "punct"}) or ctx.tok[t].is_punct
+            t in out or (head_of[t] == cue and deps[t] in {"advmod", "punct"}) or ctx.punct[t]
             for t in between
         ):
             run = [*between, cue]
@@ -1409,13 +1478,13 @@ def _cue_tokens(ctx: _Context, cue: int) -> list[int]:
     return run
 
 
-def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[str | None, str | None]:
+def _medium_and_addressee(ctx: _Context, cue: int, entry: CueEntry) -> tuple[str | None, str | None]:
     """``in a statement`` / ``on Twitter`` / ``told Interfax`` / ``quoted ... by Xinhua`` and ``told X``."""
     medium = entry.medium
     addressee = None
     lex = ctx.lex
-    tok, deps, lowers, lemmas, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.lemmas, ctx.kids
-    c = cue.i
+    deps, lowers, lemmas, kids = ctx.deps, ctx.lowers, ctx.lemmas, ctx.kids
+    c = cue
     head = ctx.head_of[c]
     verbs = [c]
     if deps[c] in {"advcl", "xcomp", "conj"} and head != c:
@@ -1428,7 +1497,7 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
                 continue
             dep = deps[child]
             if dep in {"dobj", "dative"} and verb == c:
-                text = _phrase(ctx, tok[child])
+                text = _phrase(ctx, child)
                 if lex.is_outlet(text):
                     medium = medium or lex.outlet_name(text)
                 elif lemmas[child].lower() in lex.media:  # "told a news conference"
@@ -1440,7 +1509,7 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
                 if not objects:
                     continue
                 obj = objects[0]
-                text = _phrase(ctx, tok[obj])
+                text = _phrase(ctx, obj)
                 word = lowers[child]
                 if word in {"in", "on", "via", "through", "during", "at"}:
                     if lex.is_outlet(text):
@@ -1451,7 +1520,7 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
                             if deps[grand] == "prep" and lowers[grand] == "to":
                                 target = [g for g in kids[grand] if deps[g] == "pobj"]
                                 if target:
-                                    addressee = addressee or _phrase(ctx, tok[target[0]])
+                                    addressee = addressee or _phrase(ctx, target[0])
                 elif word == "by" or dep == "agent":
                     if lex.is_outlet(text):
                         medium = medium or lex.outlet_name(text)
@@ -1465,18 +1534,18 @@ def _medium_and_addressee(ctx: _Context, cue: Token, entry: CueEntry) -> tuple[s
     return medium, addressee
 
 
-def _phrase(ctx: _Context, head: Token) -> str:
+def _phrase(ctx: _Context, head: int) -> str:
     lo, hi = _np_span(ctx, head, set())
-    tok, deps = ctx.tok, ctx.deps
-    h = head.i
+    deps = ctx.deps
+    h = head
     # drop relative clauses and trailing appositives: keep the phrase a reader would name
     for child in ctx.kids[h]:
         if deps[child] in {"relcl", "acl", "appos", "punct"} and child > h:
-            hi = min(hi, tok[child].left_edge.i)
+            hi = min(hi, ctx.left_edge[child])
     for i in range(h + 1, hi):
         if deps[i] == "relcl":  # "a news conference in the capital that ..."
-            hi = min(hi, tok[i].left_edge.i)
-    while hi > lo + 1 and (tok[hi - 1].is_punct or tok[hi - 1].is_space):
+            hi = min(hi, ctx.left_edge[i])
+    while hi > lo + 1 and (ctx.punct[hi - 1] or ctx.space[hi - 1]):
         hi -= 1
     return ctx.span_text(lo, hi)
 
@@ -1493,7 +1562,7 @@ def _indirect_quotes(
     for i in ctx.candidates:  # cue verbs and the first words of phrase cues
         if i in used_cues or i in covered:
             continue
-        token = ctx.tok[i]
+        token = i
         entry = ctx.is_cue(token)
         if entry is not None:
             draft = _indirect_for(ctx, token, entry)
@@ -1508,13 +1577,13 @@ def _indirect_quotes(
     return drafts
 
 
-def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | None:
+def _content_clause(ctx: _Context, cue: int, entry: CueEntry) -> list[int] | None:
     """Token indices of what the cue reports: its clausal complement, or the clause it comments on."""
     after_colon = _after_colon(ctx, cue)
     if after_colon is not None:
         return after_colon
-    tok, deps, kids, para_of = ctx.tok, ctx.deps, ctx.kids, ctx.para_of
-    c = cue.i
+    deps, kids, para_of = ctx.deps, ctx.kids, ctx.para_of
+    c = cue
     # a clause in another paragraph is the parser running sentences together, never the content
     clauses = [
         k
@@ -1523,15 +1592,15 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
         and (para_of[k] == para_of[c] or any(para_of[t] == para_of[c] for t in _subtree(ctx, k)))
     ]
     if len(clauses) > 1:  # a second report the parser hung on the first cue is not its content
-        clauses = [k for k in clauses if ctx.is_cue(tok[k]) is None] or clauses[:1]
+        clauses = [k for k in clauses if ctx.is_cue(k) is None] or clauses[:1]
     if clauses:
         # Coordinated reports the parser gave the cue twice ("said A has X and B was Y") are one.
         side = [k for k in clauses if (k > c) == (clauses[0] > c)]
-        first = min(tok[k].left_edge.i for k in side)
-        last = max(side, key=lambda k: tok[k].right_edge.i)
-        clause = list(range(first, tok[last].right_edge.i + 1))
+        first = min(ctx.left_edge[k] for k in side)
+        last = max(side, key=lambda k: ctx.right_edge[k])
+        clause = list(range(first, ctx.right_edge[last] + 1))
         if last > c:
-            clause.extend(_clause_continuation(ctx, cue, tok[last]))
+            clause.extend(_clause_continuation(ctx, cue, last))
         else:
             clause.extend(_interrupted_rest(ctx, cue))
         return clause
@@ -1547,8 +1616,8 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
     if entry.object:
         for child in kids[c]:
             if deps[child] == "dobj" and ctx.poss[child] in {"NOUN", "PROPN"} and child > c:
-                if not ctx.lex.is_outlet(_phrase(ctx, tok[child])):
-                    return _subtree(ctx, child) + _object_tail(ctx, cue, tok[child])
+                if not ctx.lex.is_outlet(_phrase(ctx, child)):
+                    return _subtree(ctx, child) + _object_tail(ctx, cue, child)
     head = ctx.head_of[c]
     if (
         deps[c] == "conj"
@@ -1575,21 +1644,21 @@ def _content_clause(ctx: _Context, cue: Token, entry: CueEntry) -> list[int] | N
     return None
 
 
-def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
+def _that_clause_as_relative(ctx: _Context, cue: int) -> list[int] | None:
     """A "that" clause the parser made a relative clause of a noun after the cue ("told a news
     conference in the capital *that voters had rewarded the government*"). It cannot be one when
     the clause has its own subject and its verb already has an object besides "that". Also a
     "that" complement clause the parser hung on a noun after the cue ("said in a statement *that
     the terminal would reopen*")."""
-    tok, deps, lowers, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.kids
-    c = cue.i
+    deps, lowers, kids = ctx.deps, ctx.lowers, ctx.kids
+    c = cue
     for t in _subtree(ctx, c):
         if t <= c or deps[t] not in {"relcl", "acl"} or t in ctx.quote_of:
             continue
         if ctx.sent_of[t] != ctx.sent_of[c]:
             break
-        token = tok[t]
-        first = token.left_edge.i
+        token = t
+        first = ctx.left_edge[token]
         if (
             lowers[first] == "that"
             and deps[first] == "mark"  # a relative "that" is a pronoun, never a marker
@@ -1598,7 +1667,7 @@ def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
             and any(deps[k] in SUBJECT_DEPS for k in kids[t])
         ):
             # "said in a statement that the team would ...": a complement clause of the noun
-            return list(range(first, token.right_edge.i + 1))
+            return list(range(first, ctx.right_edge[token] + 1))
         if deps[t] != "relcl":
             continue
         if lowers[first] != "that" or deps[first] in SUBJECT_DEPS:
@@ -1606,24 +1675,24 @@ def _that_clause_as_relative(ctx: _Context, cue: Token) -> list[int] | None:
         subjects = [k for k in kids[t] if deps[k] in SUBJECT_DEPS and k != first]
         objects = [k for k in kids[t] if deps[k] in {"dobj", "attr", "acomp", "ccomp", "oprd"} and k != first]
         if subjects and objects:
-            return list(range(first, token.right_edge.i + 1))
+            return list(range(first, ctx.right_edge[token] + 1))
     return None
 
 
-def _object_tail(ctx: _Context, cue: Token, obj: Token) -> list[int]:
+def _object_tail(ctx: _Context, cue: int, obj: int) -> list[int]:
     """Modifiers of an object content that the parser hung on the cue ("announced a series of
     steps *to tighten gun sales*", "recalled Ali's generosity *in support of a food bank*"):
     a to-infinitive or a prepositional phrase right after the object, unless it names the medium,
     audience or time of the speaking."""
-    tok, deps, lowers, kids = ctx.tok, ctx.deps, ctx.lowers, ctx.kids
+    deps, lowers, kids = ctx.deps, ctx.lowers, ctx.kids
     out: list[int] = []
-    end = obj.right_edge.i
-    c = cue.i
+    end = ctx.right_edge[obj]
+    c = cue
     for child in kids[c]:
         if child <= c or child <= end:
             continue
-        token = tok[child]
-        if token.left_edge.i != end + 1:
+        token = child
+        if ctx.left_edge[token] != end + 1:
             break
         if deps[child] in {"xcomp", "advcl"} and any(
             deps[k] == "aux" and lowers[k] == "to" for k in kids[child]
@@ -1639,26 +1708,25 @@ def _object_tail(ctx: _Context, cue: Token, obj: Token) -> list[int]:
                 break
         else:
             break
-        out.extend(range(end + 1, token.right_edge.i + 1))
-        end = token.right_edge.i
+        out.extend(range(end + 1, ctx.right_edge[token] + 1))
+        end = ctx.right_edge[token]
     return out
 
 
-def _ends_with_colon(ctx: _Context, cue: Token, content_start: int) -> bool:
+def _ends_with_colon(ctx: _Context, cue: int, content_start: int) -> bool:
     """Whether a colon is the last word between a cue and its content."""
-    tok = ctx.tok
-    for t in range(min(content_start, ctx.n) - 1, cue.i, -1):
-        if not tok[t].is_space:
+    for t in range(min(content_start, ctx.n) - 1, cue, -1):
+        if not ctx.space[t]:
             return ctx.texts[t] == ":"
     return False
 
 
-def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
+def _after_colon(ctx: _Context, cue: int) -> list[int] | None:
     """``The governor added:`` followed by unquoted words: the rest of the paragraph, or the next
     paragraph when the colon ends this one (transcripts and block quotations)."""
-    tok, texts, deps, head_of = ctx.tok, ctx.texts, ctx.deps, ctx.head_of
+    texts, deps, head_of = ctx.texts, ctx.deps, ctx.head_of
     n = ctx.n
-    c = cue.i
+    c = cue
     k = c + 1
     while k < n and k not in ctx.mark_tokens and texts[k] != ":" and _descends(ctx, k, c):
         if deps[k] in {"ccomp", "dobj", "xcomp"} and head_of[k] == c:
@@ -1667,7 +1735,7 @@ def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
     if k >= n or texts[k] != ":":
         return None
     start = k + 1
-    while start < n and tok[start].is_space:
+    while start < n and ctx.space[start]:
         start += 1
     if start >= n or start in ctx.quote_of or start in ctx.mark_tokens:
         return None  # a quotation: the direct rules have it
@@ -1680,11 +1748,11 @@ def _after_colon(ctx: _Context, cue: Token) -> list[int] | None:
     return list(range(start, end))
 
 
-def _interrupted_rest(ctx: _Context, cue: Token) -> list[int]:
+def _interrupted_rest(ctx: _Context, cue: int) -> list[int]:
     """The second half of a report the cue interrupts: "Though the move was smooth, he said,
     *replacing her would be harder*." Only after a comma that follows the cue's own words."""
     deps, kids = ctx.deps, ctx.kids
-    c = cue.i
+    c = cue
     own_end = max([c] + [t for k in kids[c] if k > c and deps[k] in SUBJECT_DEPS for t in _subtree(ctx, k)])
     k = own_end + 1
     if k >= ctx.n or ctx.texts[k] != ",":
@@ -1692,19 +1760,19 @@ def _interrupted_rest(ctx: _Context, cue: Token) -> list[int]:
     for child in kids[c]:
         if child <= c or child <= k or deps[child] not in {"ccomp", "parataxis", "conj", "advcl"}:
             continue
-        if ctx.is_cue(ctx.tok[child]) is not None or ctx.sent_of[child] != ctx.sent_of[c]:
+        if ctx.is_cue(child) is not None or ctx.sent_of[child] != ctx.sent_of[c]:
             return []
         return _subtree(ctx, child)
     return []
 
 
-def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
+def _clause_continuation(ctx: _Context, cue: int, clause: int) -> list[int]:
     """Words after a reported clause that the parser hung on the cue but that go on reporting
     ("said the plan was dead, *but the talks would go on*"; "*until it went bankrupt*")."""
-    tok, deps, kids, head_of = ctx.tok, ctx.deps, ctx.kids, ctx.head_of
+    deps, kids, head_of = ctx.deps, ctx.kids, ctx.head_of
     out: list[int] = []
-    end = clause.right_edge.i
-    c = cue.i
+    end = ctx.right_edge[clause]
+    c = cue
     extras = [k for k in kids[c] if k > c]
     if deps[c] == "pcomp" and deps[head_of[c]] == "prep":
         # "was quoted as saying that A but that B": the parser hangs B on "quoted"
@@ -1718,19 +1786,15 @@ def _clause_continuation(ctx: _Context, cue: Token, clause: Token) -> list[int]:
         )
         if deps[extra] not in CONTINUATION_DEPS and not second_that:
             continue
-        if (
-            ctx.is_cue(tok[extra]) is not None
-            or ctx.tags[extra] == "VBG"
-            or ctx.sent_of[extra] != ctx.sent_of[c]
-        ):
+        if ctx.is_cue(extra) is not None or ctx.tags[extra] == "VBG" or ctx.sent_of[extra] != ctx.sent_of[c]:
             break  # a report of its own ("..., adding that ...")
-        right = tok[extra].right_edge.i
+        right = ctx.right_edge[extra]
         out.extend(range(end + 1, right + 1))
         end = right
     return out
 
 
-def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
+def _indirect_for(ctx: _Context, cue: int, entry: CueEntry) -> _Draft | None:
     if _is_passive(ctx, cue):
         return _passive_report(ctx, cue, entry)
     clause = _content_clause(ctx, cue, entry)
@@ -1745,21 +1809,21 @@ def _indirect_for(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
         if not clause:
             return None
     subject = _subject(ctx, cue)
-    if subject is None and ctx.deps[cue.i] in {"parataxis", "ccomp"}:
+    if subject is None and ctx.deps[cue] in {"parataxis", "ccomp"}:
         subject = _inverted_subject(ctx, cue)
     if subject is None:
         return None
     draft = _clause_draft(ctx, cue, entry, subject, clause, min_words)
     if draft is not None and topic is not None:
-        draft.cue = sorted({*draft.cue, topic.i})
+        draft.cue = sorted({*draft.cue, topic})
     return draft
 
 
 def _clause_draft(
     ctx: _Context,
-    cue: Token,
+    cue: int,
     entry: CueEntry,
-    subject: Token | None,
+    subject: int | None,
     clause: list[int],
     min_words: int | None = None,
 ) -> _Draft | None:
@@ -1767,15 +1831,15 @@ def _clause_draft(
     ``min_words`` words (default: ``MIN_OBJECT_TOKENS`` for an object, else
     ``MIN_INDIRECT_TOKENS``). ``subject`` is None for a report that names no speaker ("it was
     announced that ...")."""
-    tok, para_of = ctx.tok, ctx.para_of
-    c = cue.i
+    para_of = ctx.para_of
+    c = cue
     speaker_range = set(range(*_np_span(ctx, subject, {c}))) if subject is not None else set()
     paragraphs = {para_of[c], para_of[clause[0]] if clause[0] > c else para_of[c]}
     if para_of[clause[0]] - para_of[c] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
         paragraphs = {para_of[c]}
     body = sorted(i for i in clause if i not in speaker_range and i != c and para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
-    words = [i for i in body if not tok[i].is_punct]
+    words = [i for i in body if not ctx.punct[i]]
     if min_words is None:
         is_object = any(ctx.deps[i] == "dobj" and ctx.head_of[i] == c for i in words)
         min_words = MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS
@@ -1816,13 +1880,13 @@ def _clause_draft(
     return draft
 
 
-def _topic(ctx: _Context, cue: Token, entry: CueEntry) -> Token | None:
+def _topic(ctx: _Context, cue: int, entry: CueEntry) -> int | None:
     """The preposition after a cue whose object is what was said ("commented *on* the verdict",
     "complained *about* the noise"; the lexicon's ``topic``), never the medium or a time."""
     if not entry.topic:
         return None
     deps, kids = ctx.deps, ctx.kids
-    c = cue.i
+    c = cue
     for child in kids[c]:
         if child < c or deps[child] != "prep" or ctx.lowers[child] not in entry.topic:
             continue
@@ -1832,16 +1896,16 @@ def _topic(ctx: _Context, cue: Token, entry: CueEntry) -> Token | None:
         obj = objects[0]
         if ctx.ent_types[obj] in {"DATE", "TIME"} or ctx.lemmas[obj].lower() in ctx.lex.media:
             continue
-        if ctx.lex.is_outlet(_phrase(ctx, ctx.tok[obj])):
+        if ctx.lex.is_outlet(_phrase(ctx, obj)):
             continue
-        return ctx.tok[child]
+        return child
     return None
 
 
-def _pro_form(ctx: _Context, cue: Token) -> list[int]:
+def _pro_form(ctx: _Context, cue: int) -> list[int]:
     """A word standing for what was said, right after the cue: "said so", "said yes", "said no",
     "said the same (of Ortiz)", "said as much" (PRO_FORM_CONTENTS)."""
-    c = cue.i
+    c = cue
     k = c + 1
     if k >= ctx.n or k in ctx.quote_of:
         return []
@@ -1850,7 +1914,7 @@ def _pro_form(ctx: _Context, cue: Token) -> list[int]:
         t for x in ctx.kids[c] if x < c and deps[x] in SUBJECT_DEPS | {"aux", "neg"} for t in _subtree(ctx, x)
     ]
     before = min(own) - 1
-    while before >= 0 and ctx.tok[before].is_space:
+    while before >= 0 and ctx.space[before]:
         before -= 1
     if before in ctx.mark_tokens:
         return []  # '"..." ⏎ Okafor said so.': the quotation before is what was said
@@ -1866,33 +1930,33 @@ def _pro_form(ctx: _Context, cue: Token) -> list[int]:
     return list(range(k, word + 1))
 
 
-def _topic_words(ctx: _Context, prep: Token) -> list[int]:
-    return [t for obj in ctx.kids[prep.i] if ctx.deps[obj] == "pobj" for t in _subtree(ctx, obj)]
+def _topic_words(ctx: _Context, prep: int) -> list[int]:
+    return [t for obj in ctx.kids[prep] if ctx.deps[obj] == "pobj" for t in _subtree(ctx, obj)]
 
 
-def _is_passive(ctx: _Context, cue: Token) -> bool:
+def _is_passive(ctx: _Context, cue: int) -> bool:
     """A passive report ("it was announced that ...", "was told by X that ...") or a subjectless
     past participle opening a clause ("Asked whether ..., the mayor said"): the grammatical
     subject, if any, is the audience or the thing said, never the speaker."""
-    deps, kids = ctx.deps, ctx.kids[cue.i]
+    deps, kids = ctx.deps, ctx.kids[cue]
     if any(deps[k] == "auxpass" for k in kids):
         # "was quoted as saying": the speaking verb carries the report
         return not any(deps[k] == "prep" and ctx.lowers[k] == "as" for k in kids)
     return (
-        ctx.tags[cue.i] == "VBN"
-        and deps[cue.i] == "advcl"
+        ctx.tags[cue] == "VBN"
+        and deps[cue] == "advcl"
         and not any(deps[k] in SUBJECT_DEPS or deps[k] in {"aux", "auxpass"} for k in kids)
     )
 
 
-def _passive_report(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None:
+def _passive_report(ctx: _Context, cue: int, entry: CueEntry) -> _Draft | None:
     """A passive report: the speaker is the agent ("was first reported *by the Gazette*") or
     unnamed; the content is the reported clause, the topic ("was asked *about* the deal") or, for
     object cues, the passive subject ("*The merger* was announced on Monday")."""
-    tok, deps, kids = ctx.tok, ctx.deps, ctx.kids
-    c = cue.i
+    deps, kids = ctx.deps, ctx.kids
+    c = cue
     agents = [g for k in kids[c] if deps[k] == "agent" for g in kids[k] if deps[g] == "pobj"]
-    speaker = tok[agents[0]] if agents and agents[0] not in ctx.quote_of else None
+    speaker = agents[0] if agents and agents[0] not in ctx.quote_of else None
     subjects = [k for k in kids[c] if deps[k] == "nsubjpass" and k not in ctx.quote_of]
     clause = _content_clause(ctx, cue, entry) if deps[c] not in {"parataxis", "advcl"} else None
     if deps[c] == "advcl" and not clause:
@@ -1912,10 +1976,10 @@ def _passive_report(ctx: _Context, cue: Token, entry: CueEntry) -> _Draft | None
     draft = _clause_draft(ctx, cue, entry, speaker, clause, min_words)
     if draft is None:
         return None
-    extra = [k for k in kids[c] if deps[k] == "agent"] + ([topic.i] if topic is not None else [])
+    extra = [k for k in kids[c] if deps[k] == "agent"] + ([topic] if topic is not None else [])
     draft.cue = sorted({*draft.cue, *extra})
     if subjects and entry.addressee == "object" and ctx.lowers[subjects[0]] != "it":
-        draft.addressee = _phrase(ctx, tok[subjects[0]])
+        draft.addressee = _phrase(ctx, subjects[0])
     return draft
 
 
@@ -1931,11 +1995,11 @@ def _rest_of_quotation(ctx: _Context, body: list[int]) -> list[int]:
     return body + list(range(last + 1, max(rest) + 1)) if rest else body
 
 
-def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
+def _cut_additions(ctx: _Context, cue: int, body: list[int]) -> list[int]:
     """End the content where the writer's additions start: a semicolon, a second report joined
     by a conjunction ("... and warned that ..."), or a trailing non-restrictive ", which ..." clause."""
-    tok, texts, deps, kids = ctx.tok, ctx.texts, ctx.deps, ctx.kids
-    c = cue.i
+    texts, deps, kids = ctx.texts, ctx.deps, ctx.kids
+    c = cue
     for n, i in enumerate(body):
         if i in ctx.quote_of or n == 0:
             continue
@@ -1944,27 +2008,27 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
         dep = deps[i]
         if dep not in {"conj", "advcl", "relcl"}:
             continue  # none of the additions below
-        token = tok[i]
+        token = i
         if dep == "conj" and i > c and ctx.is_cue(token) is not None:
-            start = token.left_edge.i
+            start = ctx.left_edge[token]
             return [j for j in body if j < start]
         if dep == "conj" and ctx.poss[i] == "VERB" and i > c and _speech_act_of_speaker(ctx, i):
             # a subjectless speech act of any type joined to the reported clause is the speaker's
             # own ("said the blockade was costing millions and called on Warsaw to ...")
-            start = token.left_edge.i
+            start = ctx.left_edge[token]
             return [j for j in body if j < start]
         if (
             dep in {"conj", "advcl"}
             and _subjectless_participle(ctx, i)
-            and ctx.poss[token.left_edge.i - 1] == "CCONJ"
+            and ctx.poss[ctx.left_edge[token] - 1] == "CCONJ"
             and ctx.tags[ctx.head_of[i]] in FINITE_TAGS
         ):
             # "telling reporters that the plan was dead *and questioning* why ...": a participle
             # cannot continue a finite reported clause, so it is the speaker's next act
-            start = token.left_edge.i
+            start = ctx.left_edge[token]
             return [j for j in body if j < start]
         if dep == "advcl" and ctx.tags[i] == "VBG":
-            before = token.left_edge.i - 1
+            before = ctx.left_edge[token] - 1
             while before > 0 and before in ctx.mark_tokens:
                 before -= 1  # 'has “expanded the party,” claiming ...'
             if texts[before] == ",":
@@ -1972,14 +2036,14 @@ def _cut_additions(ctx: _Context, cue: Token, body: list[int]) -> list[int]:
                 return [j for j in body if j < before]
         if (
             dep == "advcl"
-            and texts[token.left_edge.i - 1] in {",", "—", "–"}
+            and texts[ctx.left_edge[token] - 1] in {",", "—", "–"}
             and any(deps[k] == "mark" and ctx.lowers[k] in CONTRAST_MARKS for k in kids[i])
         ):
             # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
-            return [j for j in body if j < token.left_edge.i - 1]
-        if dep == "relcl" and ctx.lowers[token.left_edge.i] in TRAILING_RELATIVES:
-            comma = token.left_edge.i - 1
-            if comma >= 0 and texts[comma] == "," and token.right_edge.i >= body[-1] - 1:
+            return [j for j in body if j < ctx.left_edge[token] - 1]
+        if dep == "relcl" and ctx.lowers[ctx.left_edge[token]] in TRAILING_RELATIVES:
+            comma = ctx.left_edge[token] - 1
+            if comma >= 0 and texts[comma] == "," and ctx.right_edge[token] >= body[-1] - 1:
                 return [j for j in body if j < comma]
     return body
 
@@ -1999,13 +2063,11 @@ def _speech_act_of_speaker(ctx: _Context, verb: int) -> bool:
 
 def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
     """Drop punctuation, spaces and dangling conjunctions at both ends (quote marks stay)."""
-    tok = ctx.tok
 
     def loose(i: int) -> bool:
-        t = tok[i]
-        if t.text in KEPT_EDGE_SYMBOLS:
+        if ctx.texts[i] in KEPT_EDGE_SYMBOLS:
             return False
-        return (t.is_punct or t.is_space or t.pos_ == "CCONJ") and i not in ctx.mark_tokens
+        return (ctx.punct[i] or ctx.space[i] or ctx.poss[i] == "CCONJ") and i not in ctx.mark_tokens
 
     while body and loose(body[0]):
         body.pop(0)
@@ -2016,36 +2078,36 @@ def _trim_edges(ctx: _Context, body: list[int]) -> list[int]:
 
 def _char_ranges(ctx: _Context, tokens: list[int]) -> list[tuple[int, int]]:
     """Contiguous runs of token indices as character ranges."""
-    tok = ctx.tok
+    idx, end_char = ctx.idx, ctx.end_char
     ranges: list[tuple[int, int]] = []
     run: list[int] = []
     for i in tokens:
         if run and i != run[-1] + 1:
-            ranges.append((tok[run[0]].idx, tok[run[-1]].idx + len(tok[run[-1]])))
+            ranges.append((idx[run[0]], end_char[run[-1]]))
             run = []
         run.append(i)
     if run:
-        ranges.append((tok[run[0]].idx, tok[run[-1]].idx + len(tok[run[-1]])))
+        ranges.append((idx[run[0]], end_char[run[-1]]))
     return ranges
 
 
-def _phrase_cue_at(ctx: _Context, token: Token) -> PhraseCue | None:
-    if token.i not in ctx.phrase_starts:
+def _phrase_cue_at(ctx: _Context, token: int) -> PhraseCue | None:
+    if token not in ctx.phrase_starts:
         return None
-    candidates = ctx.phrases.get(token.lower_)
-    if candidates is None or token.i in ctx.quote_of:
+    candidates = ctx.phrases.get(ctx.lowers[token])
+    if candidates is None or token in ctx.quote_of:
         return None
     for phrase in candidates:
         n = len(phrase.words)
-        if token.i + n <= ctx.n and tuple(ctx.lowers[k] for k in range(token.i, token.i + n)) == phrase.words:
+        if token + n <= ctx.n and tuple(ctx.lowers[k] for k in range(token, token + n)) == phrase.words:
             return phrase
     return None
 
 
-def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
+def _according_to(ctx: _Context, token: int, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
     """``according to X, ...``: X is the speaker (or the medium of a quote already found)."""
-    tok, deps, kids, head_of = ctx.tok, ctx.deps, ctx.kids, ctx.head_of
-    first = token.i
+    deps, kids, head_of = ctx.deps, ctx.kids, ctx.head_of
+    first = token
     last = first + len(phrase.words) - 1
     objects = [c for c in kids[last] if deps[c] == "pobj"]
     if not objects:
@@ -2055,14 +2117,14 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
     medium = None
     if ctx.lemmas[obj].lower() in ctx.lex.media:
         # "according to a statement from the ministry": the ministry speaks, the statement is the medium
-        medium = _phrase(ctx, tok[obj])
+        medium = _phrase(ctx, obj)
         for child in kids[obj]:
             if deps[child] == "prep" and ctx.lowers[child] in {"from", "by", "of"}:
                 inner = [g for g in kids[child] if deps[g] == "pobj"]
                 if inner:
                     source = inner[0]
-    elif ctx.lex.is_outlet(_phrase(ctx, tok[obj])):
-        medium = ctx.lex.outlet_name(_phrase(ctx, tok[obj]))
+    elif ctx.lex.is_outlet(_phrase(ctx, obj)):
+        medium = ctx.lex.outlet_name(_phrase(ctx, obj))
     head = head_of[first]
     while head != head_of[head] and deps[head] in {"prep", "pobj"} and head == first:
         head = head_of[head]
@@ -2077,13 +2139,13 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
         return None
     paragraph = ctx.para_of[first]
     body = sorted(i for i in _subtree(ctx, head) if i not in phrase_tokens and ctx.para_of[i] == paragraph)
-    while body and (tok[body[0]].is_punct or tok[body[0]].is_space):
+    while body and (ctx.punct[body[0]] or ctx.space[body[0]]):
         body.pop(0)
-    while body and (tok[body[-1]].is_punct or tok[body[-1]].is_space) and body[-1] not in ctx.mark_tokens:
+    while body and (ctx.punct[body[-1]] or ctx.space[body[-1]]) and body[-1] not in ctx.mark_tokens:
         body.pop()
-    if len([i for i in body if not tok[i].is_punct]) < MIN_INDIRECT_TOKENS:
+    if len([i for i in body if not ctx.punct[i]]) < MIN_INDIRECT_TOKENS:
         return None
-    speaker = _np_span(ctx, tok[source], set())
+    speaker = _np_span(ctx, source, set())
     cue_tokens = list(range(first, last + 1))
     quoted = [i for i in body if i in ctx.speech_tokens]
     return _Draft(
@@ -2104,7 +2166,6 @@ def _according_to(ctx: _Context, token: Token, phrase: PhraseCue, drafts: list[_
 
 def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) -> Quote:
     doc = ctx.doc
-    tok = ctx.tok
     text = ctx.text
     speaker_spans: tuple[Span, ...] = ()
     speaker_text = None
@@ -2121,17 +2182,17 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
             span = doc[lo:hi]
             speaker_spans = (Span(span.start_char, span.end_char),)
             speaker_text = span.text
-        head = tok[draft.speaker_head] if draft.speaker_head is not None else doc[lo:hi].root
-        referent = ctx.refs.referent_at_token(head.i)
+        head = draft.speaker_head if draft.speaker_head is not None else doc[lo:hi].root.i
+        referent = ctx.refs.referent_at_token(head)
         if draft.name_at is not None:
-            head = tok[draft.name_at]
-            referent = ctx.refs.referent_at_token(head.i)
+            head = draft.name_at
+            referent = ctx.refs.referent_at_token(head)
             lo, hi = _np_span(ctx, head, set())
         if referent is not None:
             speaker = referent.name
         else:
-            pronoun = ctx.lowers[head.i] in PRONOUNS
-            speaker = _phrase(ctx, head) if not pronoun else ctx.texts[head.i]
+            pronoun = ctx.lowers[head] in PRONOUNS
+            speaker = _phrase(ctx, head) if not pronoun else ctx.texts[head]
             speaker_org = _named_org(ctx, lo, hi, head)
             if pronoun:
                 draft.confidence = min(draft.confidence, CONFIDENCE["unresolved-pronoun"])
@@ -2144,8 +2205,8 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
     # sorted and without repeats, as ``sorted(set(...))`` (Span orders by start, then end)
     unique = {(s.start, s.end): s for s in (*speaker_spans, *cue_spans, *content_spans)}
     evidence = tuple(unique[key] for key in sorted(unique))
-    anchor = tok[draft.cue[0]] if draft.cue else ctx.token_at(draft.content[0][0])
-    sentence = ctx.sent_of[anchor.i] if anchor is not None else 0
+    anchor = draft.cue[0] if draft.cue else ctx.token_at(draft.content[0][0])
+    sentence = ctx.sent_of[anchor] if anchor is not None else 0
     return Quote(
         article_id=article.id,
         sentence=sentence,
@@ -2185,7 +2246,7 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
     modifies), ``it`` (the nearest singular non-person subject before it, this sentence first) and
     ``he``/``she`` right after a quote by an unnamed speaker ("A coalition spokesman said ..., but
     he did not confirm ..."), which the person-only coreference would give to an earlier name."""
-    tok, head_of = ctx.tok, ctx.head_of
+    head_of = ctx.head_of
     previous: _Draft | None = None
     for draft in drafts:
         if draft.speaker_head is None:
@@ -2196,7 +2257,7 @@ def _name_pronoun_speakers(ctx: _Context, drafts: list[_Draft]) -> None:
             if ctx.refs.referent_at_token(head) is None:
                 draft.name_at = head_of[head_of[head]]
         elif lower == "it":
-            draft.name_at = _it_antecedent(ctx, tok[head])
+            draft.name_at = _it_antecedent(ctx, head)
         elif lower in {"he", "she"} and previous is not None and previous.speaker_head is not None:
             before = previous.speaker_head
             if (
@@ -2215,13 +2276,13 @@ def _named_between(ctx: _Context, start: int, end: int) -> bool:
     return any(ctx.ent_types[k] == "PERSON" for k in range(start + 1, min(end, ctx.n)))
 
 
-def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
+def _it_antecedent(ctx: _Context, pronoun: int) -> int | None:
     """The organisation an attribution's ``it`` stands for: the nearest singular noun subject of a
     main clause or a report before it that is not a person, in its own sentence, then up to
     ``IT_WINDOW`` sentences back."""
     deps = ctx.deps
-    here = ctx.sent_of[pronoun.i]
-    for i in range(pronoun.i - 1, -1, -1):
+    here = ctx.sent_of[pronoun]
+    for i in range(pronoun - 1, -1, -1):
         if here - ctx.sent_of[i] > IT_WINDOW:
             return None
         if i in ctx.quote_of or deps[i] not in {"nsubj", "nsubjpass"}:
@@ -2229,7 +2290,7 @@ def _it_antecedent(ctx: _Context, pronoun: Token) -> int | None:
         if ctx.tags[i] not in {"NN", "NNP"} or ctx.ent_types[i] in {"PERSON", "DATE", "CARDINAL"}:
             continue
         verb = ctx.head_of[i]
-        if deps[verb] == "ROOT" or ctx.is_cue(ctx.tok[verb]) is not None:
+        if deps[verb] == "ROOT" or ctx.is_cue(verb) is not None:
             return i  # the subject of a main clause or a report, not of a reported clause
     return None
 
@@ -2244,24 +2305,24 @@ def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return tuple(out)
 
 
-def _named_org(ctx: _Context, lo: int, hi: int, head: Token) -> str | None:
+def _named_org(ctx: _Context, lo: int, hi: int, head: int) -> str | None:
     """The organisation or country an unnamed speaker names ("a Downing Street spokesman")."""
     for start, end, label in ctx.ent_rows:
         if start >= lo and end <= hi and label in {"ORG", "GPE", "NORP", "FAC", "LOC"}:
-            if start <= head.i < end:
+            if start <= head < end:
                 return None  # the speaker is the organisation itself
             return ctx.span_text(start, end)
     deps, kids = ctx.deps, ctx.kids
-    for child in kids[head.i]:
+    for child in kids[head]:
         if deps[child] == "prep" and ctx.lowers[child] in {"for", "of", "at", "from"}:
             objects = [g for g in kids[child] if deps[g] == "pobj"]
             if objects and ctx.poss[objects[0]] in {"PROPN", "NOUN"}:
-                return _phrase(ctx, ctx.tok[objects[0]])
+                return _phrase(ctx, objects[0])
     return None
 
 
-def _actor_at(ctx: _Context, findings: Findings, head: Token) -> str | None:
-    start, end = ctx.idx[head.i], ctx.end_char[head.i]
+def _actor_at(ctx: _Context, findings: Findings, head: int) -> str | None:
+    start, end = ctx.idx[head], ctx.end_char[head]
     if ctx.actor_spans is None:
         # (start, end, actor id) of every actor mention's spans, in the findings' order
         ctx.actor_spans = [
