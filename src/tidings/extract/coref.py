@@ -283,6 +283,7 @@ def resolve_references(doc: Doc) -> References:
 
     columns = DocColumns(doc)
     tokens = columns.tokens
+    person_label = get_string_id("PERSON")
     ents = doc.ents  # a new tuple of new Spans on every read
     sent_index = columns.sent_of
     texts, lower_hash, pos, dep, iob, space = (
@@ -317,7 +318,7 @@ def resolve_references(doc: Doc) -> References:
     # 1. People named by the NER, full names first in document order.
     persons: list[int] = []
     for ent in ents:
-        if ent.label_ != "PERSON":
+        if ent.label != person_label:  # the id: ``label_`` makes a new str on every read
             continue
         start, end, words = _name_tokens(ent, tokens, texts)
         if not words:
@@ -352,12 +353,12 @@ def resolve_references(doc: Doc) -> References:
     # 2. Known surnames the NER missed or mislabelled (NORP/ORG/GPE), anywhere in the text.
     surnames = {drafts[i].surname: i for i in persons if len(drafts[i].name_tokens) > 1}
     name_pos = (PROPN, NOUN, ADJ)
-    for i in [k for k, p in enumerate(pos) if p in name_pos] if surnames else ():
-        if i in owner:
+    # ``lower_`` is ``text.lower()``: the surname test first, it rules out nearly every word at once.
+    lowers = columns.lowers
+    for i in [k for k, w in enumerate(lowers) if w in surnames] if surnames else ():
+        if i in owner or pos[i] not in name_pos:
             continue
-        index = surnames.get(texts[i].lower())
-        if index is None:
-            continue
+        index = surnames[lowers[i]]
         token = tokens[i]
         start, end = i, i + 1
         if token.ent_iob_ != "O" and token.ent_type_ != "PERSON":
@@ -378,13 +379,16 @@ def resolve_references(doc: Doc) -> References:
     }
     keyed: dict[str, int] = {}
     for ent in ents:
-        if ent.label_ == "PERSON" or any(i in owner or i in in_titles for i in range(ent.start, ent.end)):
+        within = range(ent.start, ent.end)
+        taken = not (owner.keys().isdisjoint(within) and in_titles.isdisjoint(within))
+        if ent.label == person_label or taken:
             continue
-        if ent.label_ in ORG_LABELS:
+        label = ent.label_
+        if label in ORG_LABELS:
             kind = "org"
-        elif ent.label_ in GPE_LABELS:
+        elif label in GPE_LABELS:
             kind = "gpe"
-        elif ent.label_ == "NORP":
+        elif label == "NORP":
             kind = "group"
         else:
             continue
@@ -433,7 +437,6 @@ def resolve_references(doc: Doc) -> References:
 
     # 5. Pronouns and relative "who", in document order so learned genders help later pronouns.
     wanted = _pronoun_ids()
-    lowers = columns.lowers
     for i in [k for k, h in enumerate(lower_hash) if h in wanted] if wanted.intersection(lower_hash) else ():
         token = tokens[i]
         if i in owner:
@@ -706,12 +709,11 @@ def _antecedent(
     window = SPEAKER_WINDOW if speech else PRONOUN_WINDOW
     # sentence numbers never decrease: the window opens at the first token of its first sentence
     first = bisect_left(sent_index, here - window, 0, pronoun.i)
-    lowers, deps, get = columns.lowers, columns.deps, owner.get
+    lowers, deps = columns.lowers, columns.deps
     candidates: list[tuple[tuple[int, int, int], int]] = []
-    for i in range(pronoun.i - 1, first - 1, -1):
-        index = get(i)
-        if index is None:
-            continue
+    # most tokens of the window belong to no referent: skip them without a Python step each
+    for i in filter(owner.__contains__, range(pronoun.i - 1, first - 1, -1)):
+        index = owner[i]
         draft = drafts[index]
         if draft.kind != "person":
             continue
@@ -764,8 +766,8 @@ def _freeze(doc: Doc, drafts: list[_Draft], columns: DocColumns | None = None) -
         if not draft.mentions:
             continue
         position = len(referents)
-        mentions = tuple(SpacySpan(doc, s, e) for s, e in sorted(draft.mentions))
-        titles = tuple((text, SpacySpan(doc, s, e)) for text, (s, e), _ in draft.titles)
+        mentions = tuple([SpacySpan(doc, s, e) for s, e in sorted(draft.mentions)])
+        titles = tuple([(text, SpacySpan(doc, s, e)) for text, (s, e), _ in draft.titles])
         referents.append(
             Referent(
                 id=position + 1,
