@@ -419,6 +419,10 @@ class ActorKB:
         self.modifiers: dict[str, str] = {}
         self.sources: list[str] = []
         self._index: dict[str, list[_IndexItem]] = {}
+        # Per first word: the second words of its longer phrases, and its one-word phrases (built
+        # on first use, dropped when the index changes). Most lookups of a busy first word
+        # ("the" opens ~50 phrases) end there without scanning its phrases.
+        self._openings: dict[str, tuple[frozenset[str], list[_IndexItem]]] = {}
         self._by_name: dict[str, list[str]] = {}
         self.sector_codes: set[str] = set()  # every agent and modifier code ("GOV", "MIL", "ELI")
         self.not_as_adjective: set[str] = set()  # agents that name no actor as adjectives ("official")
@@ -445,6 +449,7 @@ class ActorKB:
                 return
         bucket.append((keys, rules, tuple(tokens), entry))
         bucket.sort(key=lambda item: -len(item[0]))
+        self._openings.clear()
 
     def add_actor(
         self, actor: Actor, forms: Iterable[tuple[str, str, tuple[str, ...]]] = (), case: str = "auto"
@@ -468,6 +473,7 @@ class ActorKB:
 
     def remove_actor(self, actor_id: str) -> None:
         self.actors.pop(actor_id, None)
+        self._openings.clear()
         for key, bucket in list(self._index.items()):
             kept = [item for item in bucket if item[3].actor_id != actor_id]
             if kept:
@@ -525,6 +531,16 @@ class ActorKB:
         bucket = self._index.get(keys[i])
         if not bucket:
             return None
+        opening = self._openings.get(keys[i])
+        if opening is None:
+            opening = self._openings[keys[i]] = (
+                frozenset(item[0][1] for item in bucket if len(item[0]) > 1),
+                [item for item in bucket if len(item[0]) == 1],
+            )
+        if i + 1 >= len(words) or keys[i + 1] not in opening[0]:
+            bucket = opening[1]  # no longer phrase can match here: only the one-word ones
+            if not bucket:
+                return None
         best_len = 0
         entries: list[Entry] = []
         for phrase_keys, rules, written, entry in bucket:
