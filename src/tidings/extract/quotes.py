@@ -89,6 +89,8 @@ CONTRAST_MARKS = frozenset({"while", "though", "although", "whereas"})
 # ", whose ..."): the writer's addition. Not "where": PolNeAR annotators keep those more often
 # than not (dev and train disagree).
 TRAILING_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+# Prepositions whose object may be the medium of a speaking ("in a statement", "on Twitter").
+MEDIUM_PREPS = frozenset({"in", "on", "via", "through", "during", "at"})
 # Prepositions whose phrase after an object content is part of it, not the speaking's setting.
 OBJECT_PREPS = frozenset({"of", "for", "about", "against", "in", "on", "over", "with"})
 # A quoted programme or publication title after "CNN's" / "on": at most this many words, all
@@ -734,18 +736,17 @@ class _Context:
         return list(self._quotation_tokens[qi])
 
     def is_cue(self, token: int) -> CueEntry | None:
-        i = token
-        if i not in self.verbal or i in self.quote_of:
+        if token not in self.verbal or token in self.quote_of:
             return None
-        if i in self._cues:
-            return self._cues[i]
-        entry = self.lex.cue(self.lemmas[i])
+        if token in self._cues:
+            return self._cues[token]
+        entry = self.lex.cue(self.lemmas[token])
         if entry is not None and entry.particle is not None:
             # "pointed out that ..." reports speech; "pointed to the risks" does not
             deps, lowers = self.deps, self.lowers
-            if not any(deps[c] == "prt" and lowers[c] == entry.particle for c in self.kids[i]):
+            if not any(deps[c] == "prt" and lowers[c] == entry.particle for c in self.kids[token]):
                 entry = None
-        self._cues[i] = entry
+        self._cues[token] = entry
         return entry
 
     def _is_speech_like(self, qi: int) -> bool:
@@ -963,8 +964,7 @@ def _subject(ctx: _Context, verb: int) -> int | None:
         ctx.quote_of,
         ctx.para_of,
     )
-    v = verb
-    node = v
+    node = verb
     for _ in range(4):
         subjects = [c for c in kids[node] if deps[c] in SUBJECT_DEPS and c not in quote_of]
         if subjects:
@@ -976,11 +976,11 @@ def _subject(ctx: _Context, verb: int) -> int | None:
         if deps[node] == "pcomp" and deps[head] == "prep":  # "was quoted as saying"
             node = head_of[head]
             continue
-        if node == v and tags[v] in FINITE_TAGS:
+        if node == verb and tags[verb] in FINITE_TAGS:
             recovered = _subject_left_of(ctx, verb)
             if recovered is not None:
                 return recovered
-        if deps[node] == "acomp" and ctx.lemmas[node].lower() in SPEAKING_ADJECTIVES and node != v:
+        if deps[node] == "acomp" and ctx.lemmas[node].lower() in SPEAKING_ADJECTIVES and node != verb:
             node = head  # "voters are more likely to say ...", "she was quick to say ..."
             continue
         if deps[node] in {"conj", "xcomp", "advcl"} and head != node:
@@ -1020,9 +1020,8 @@ def _named_head(ctx: _Context, subject: int) -> int:
 def _subject_left_of(ctx: _Context, verb: int) -> int | None:
     """A subject the parser attached elsewhere: the name or pronoun right before a finite verb
     ("... editorial board of the Washington Post Trump said that ...")."""
-    v = verb
-    k = v - 1
-    while k >= 0 and ctx.deps[k] in {"aux", "neg", "advmod"} and ctx.head_of[k] == v:
+    k = verb - 1
+    while k >= 0 and ctx.deps[k] in {"aux", "neg", "advmod"} and ctx.head_of[k] == verb:
         k -= 1
     if k < 0 or k in ctx.quote_of:
         return None
@@ -1033,10 +1032,9 @@ def _subject_left_of(ctx: _Context, verb: int) -> int | None:
 
 def _inverted_subject(ctx: _Context, verb: int) -> int | None:
     """The speaker after the verb in ``"...," said Okafor``, which the parser may call an object."""
-    v = verb
-    for child in ctx.kids[v]:
+    for child in ctx.kids[verb]:
         if (
-            child > v
+            child > verb
             and ctx.deps[child] in {"nsubj", "dobj", "attr", "npadvmod", "appos"}
             and ctx.poss[child]
             in {
@@ -1085,9 +1083,8 @@ def _speaker_span(ctx: _Context, head: int, stop: set[int]) -> tuple[int, int]:
     them out on train, so neither choice is general)."""
     lo, hi = _np_span(ctx, head, stop)
     deps, texts = ctx.deps, ctx.texts
-    h = head
-    for child in ctx.kids[h]:
-        if child < h:
+    for child in ctx.kids[head]:
+        if child < head:
             continue
         if child >= hi:
             break
@@ -1129,11 +1126,10 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     ):
         # the parser ends the sentence at a question's close: '"Why now?" she asked.'
         end = ctx.sentence_end(ctx.sent_of[end])
-    for i in range(close_tok + 1, min(end, close_tok + 1 + MAX_POST_GAP)):
-        token = i
-        if i in ctx.quote_of or i in ctx.mark_tokens:
+    for token in range(close_tok + 1, min(end, close_tok + 1 + MAX_POST_GAP)):
+        if token in ctx.quote_of or token in ctx.mark_tokens:
             return None  # another quotation starts first
-        if ctx.texts[i] in {".", "?", "!"} or i in ctx.newline_tokens:
+        if ctx.texts[token] in {".", "?", "!"} or token in ctx.newline_tokens:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
@@ -1141,13 +1137,13 @@ def _attribute_post(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         subject = _subject(ctx, token)
         if subject is None or subject < close_tok:
             # "...," said X: the name after the cue, only when the cue follows the mark directly
-            direct = all(ctx.punct[k] or ctx.space[k] for k in range(close_tok + 1, i))
+            direct = all(ctx.punct[k] or ctx.space[k] for k in range(close_tok + 1, token))
             subject = _inverted_subject(ctx, token) if direct else None
         speaker_range = None
         if subject is None:
             # The parser lost the subject (often to the quotation): take the words between the
             # closing mark and the cue when they look like a name or noun phrase.
-            speaker_range = _gap_speaker(ctx, close_tok + 1, i)
+            speaker_range = _gap_speaker(ctx, close_tok + 1, token)
             if speaker_range is None:
                 continue
             subject = _gap_head(ctx, *speaker_range)
@@ -1194,10 +1190,9 @@ def _clause_beyond_quote(ctx: _Context, cue: int, quote_tokens: list[int]) -> bo
     ``X said ...``)."""
     own, speech = set(quote_tokens), ctx.speech_tokens
     marks, para_of = ctx.mark_tokens, ctx.para_of
-    c = cue
-    paragraph = para_of[c]
+    paragraph = para_of[cue]
     clauses = []
-    for child in ctx.kids[c]:
+    for child in ctx.kids[cue]:
         if ctx.deps[child] != "ccomp":
             continue
         clause = [
@@ -1207,10 +1202,13 @@ def _clause_beyond_quote(ctx: _Context, cue: int, quote_tokens: list[int]) -> bo
             clauses.append(clause)
     if not clauses:
         return False
-    overlapping = [c for c in clauses if any(i in own or i in speech for i in c)]
+    overlapping = [clause for clause in clauses if any(i in own or i in speech for i in clause)]
     if not overlapping:
         return True
-    return any(sum(1 for i in c if i in own or i in speech) / len(c) < DIRECT_COVERAGE for c in overlapping)
+    return any(
+        sum(1 for i in clause if i in own or i in speech) / len(clause) < DIRECT_COVERAGE
+        for clause in overlapping
+    )
 
 
 def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
@@ -1220,9 +1218,8 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
     if open_tok is None:
         return None
     sent_start = ctx.sentence_start(ctx.sent_of[open_tok])
-    for i in range(open_tok - 1, max(sent_start, open_tok - 1 - MAX_PRE_GAP) - 1, -1):
-        token = i
-        if i in ctx.quote_of or i in ctx.mark_tokens:
+    for token in range(open_tok - 1, max(sent_start, open_tok - 1 - MAX_PRE_GAP) - 1, -1):
+        if token in ctx.quote_of or token in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
@@ -1231,13 +1228,13 @@ def _attribute_pre(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None:
         if subject is None:
             return None
         kind = "direct"
-        for t in range(i + 1, open_tok):
+        for t in range(token + 1, open_tok):
             if ctx.punct[t] or ctx.space[t] or ctx.lowers[t] == "that":
                 continue
-            if not _descends(ctx, t, i) or _reaches_quote(ctx, t, i, set(tokens)):
+            if not _descends(ctx, t, token) or _reaches_quote(ctx, t, token, set(tokens)):
                 kind = "mixed"
                 break
-            if not _modifies_cue(ctx, t, i, entry) or ctx.poss[t] in {"VERB", "AUX"}:
+            if not _modifies_cue(ctx, t, token, entry) or ctx.poss[t] in {"VERB", "AUX"}:
                 kind = "mixed"  # "stressing the need to act under “constant attack”"
                 break
         if kind == "direct" and (
@@ -1273,19 +1270,18 @@ def _sentence_goes_on(ctx: _Context, q: Quotation, tokens: list[int], cue: int) 
     close_tok = ctx.token_at(q.marks[-1]) if q.closed else None
     if close_tok is None:
         return False
-    close = close_tok
     head_of = ctx.head_of
-    for t in range(close + 1, ctx.sentence_end(ctx.sent_of[close])):
+    for t in range(close_tok + 1, ctx.sentence_end(ctx.sent_of[close_tok])):
         if ctx.punct[t] or ctx.space[t] or t in ctx.mark_tokens:
             continue
-        if t in ctx.quote_of or t in ctx.newline_tokens or ctx.para_of[t] != ctx.para_of[close]:
+        if t in ctx.quote_of or t in ctx.newline_tokens or ctx.para_of[t] != ctx.para_of[close_tok]:
             return False
         chain = [t]  # the token and its ancestors (``token.ancestors``)
         node = t
         while head_of[node] != node and len(chain) <= ctx.n:
             node = head_of[node]
             chain.append(node)
-        if any(ctx.is_cue(a) is not None for a in chain if a > close):
+        if any(ctx.is_cue(a) is not None for a in chain if a > close_tok):
             return False  # a following attribution: "..." she said, adding ...
         if _descends(ctx, t, cue) and not _reaches_quote(ctx, t, cue, set(tokens)):
             continue  # the cue's own modifier: said, "...", when asked about it
@@ -1321,14 +1317,13 @@ def _attribute_colon(ctx: _Context, qi: int, tokens: list[int]) -> _Draft | None
         k -= 1
     if k < 0 or ctx.texts[k] != ":":
         return None
-    for i in range(k - 1, ctx.sentence_start(ctx.sent_of[k]) - 1, -1):
-        token = i
-        if i in ctx.quote_of or i in ctx.mark_tokens:
+    for token in range(k - 1, ctx.sentence_start(ctx.sent_of[k]) - 1, -1):
+        if token in ctx.quote_of or token in ctx.mark_tokens:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
             continue
-        if any(ctx.deps[c] == "ccomp" and c < k and c not in ctx.quote_of for c in ctx.kids[i]):
+        if any(ctx.deps[c] == "ccomp" and c < k and c not in ctx.quote_of for c in ctx.kids[token]):
             return None
         subject = _subject(ctx, token)
         if subject is None:
@@ -1398,16 +1393,17 @@ def _attribute_next_sentence(ctx: _Context, qi: int, tokens: list[int]) -> _Draf
     if k >= n or ctx.para_of[k] - ctx.para_of[close_tok] > 1:
         return None
     sentence_end = ctx.sentence_end(ctx.sent_of[k])
-    for i in range(k, min(sentence_end, n)):
-        token = i
-        if i in ctx.quote_of or i in ctx.mark_tokens or ctx.para_of[i] != ctx.para_of[k]:
+    for token in range(k, min(sentence_end, n)):
+        if token in ctx.quote_of or token in ctx.mark_tokens or ctx.para_of[token] != ctx.para_of[k]:
             return None
         entry = ctx.is_cue(token)
         if entry is None:
             continue
-        if any(deps[c] in {"ccomp", "xcomp"} for c in ctx.kids[i]):
+        if any(deps[c] in {"ccomp", "xcomp"} for c in ctx.kids[token]):
             return None
-        if any(deps[c] == "dobj" and ctx.lowers[c] not in {"so", "this", "that", "it"} for c in ctx.kids[i]):
+        if any(
+            deps[c] == "dobj" and ctx.lowers[c] not in {"so", "this", "that", "it"} for c in ctx.kids[token]
+        ):
             return None
         subject = _subject(ctx, token)
         if subject is None:
@@ -1484,36 +1480,40 @@ def _medium_and_addressee(ctx: _Context, cue: int, entry: CueEntry) -> tuple[str
     addressee = None
     lex = ctx.lex
     deps, lowers, lemmas, kids = ctx.deps, ctx.lowers, ctx.lemmas, ctx.kids
-    c = cue
-    head = ctx.head_of[c]
-    verbs = [c]
-    if deps[c] in {"advcl", "xcomp", "conj"} and head != c:
+    head = ctx.head_of[cue]
+    verbs = [cue]
+    if deps[cue] in {"advcl", "xcomp", "conj"} and head != cue:
         verbs.append(head)
-    if deps[c] == "pcomp" and deps[head] == "prep":
+    if deps[cue] == "pcomp" and deps[head] == "prep":
         verbs.append(ctx.head_of[head])  # "was quoted as saying by Xinhua"
     for verb in verbs:
         for child in kids[verb]:
             if child in ctx.quote_of:
                 continue
             dep = deps[child]
-            if dep in {"dobj", "dative"} and verb == c:
+            if dep in {"dobj", "dative"} and verb == cue:
                 text = _phrase(ctx, child)
-                if lex.is_outlet(text):
-                    medium = medium or lex.outlet_name(text)
+                outlet = lex.outlet_name(text)
+                if outlet is not None:
+                    medium = medium or outlet
                 elif lemmas[child].lower() in lex.media:  # "told a news conference"
                     medium = medium or text
                 elif entry.addressee == "object" and ctx.poss[child] in {"NOUN", "PROPN", "PRON"}:
                     addressee = addressee or text
             elif dep in {"prep", "agent"}:
+                word = lowers[child]
+                to_audience = word == "to" and verb == cue and entry.addressee in {"to", "object"}
+                if not (word in MEDIUM_PREPS or word == "by" or dep == "agent" or to_audience):
+                    continue  # the phrase names neither medium nor audience ("said on Tuesday")
                 objects = [g for g in kids[child] if deps[g] == "pobj"]
                 if not objects:
                     continue
                 obj = objects[0]
                 text = _phrase(ctx, obj)
-                word = lowers[child]
-                if word in {"in", "on", "via", "through", "during", "at"}:
-                    if lex.is_outlet(text):
-                        medium = medium or lex.outlet_name(text)
+                outlet = lex.outlet_name(text)
+                if word in MEDIUM_PREPS:
+                    if outlet is not None:
+                        medium = medium or outlet
                     elif lemmas[obj].lower() in lex.media or lowers[obj] in lex.media:
                         medium = medium or text
                         for grand in kids[obj]:
@@ -1522,13 +1522,13 @@ def _medium_and_addressee(ctx: _Context, cue: int, entry: CueEntry) -> tuple[str
                                 if target:
                                     addressee = addressee or _phrase(ctx, target[0])
                 elif word == "by" or dep == "agent":
-                    if lex.is_outlet(text):
-                        medium = medium or lex.outlet_name(text)
+                    if outlet is not None:
+                        medium = medium or outlet
                     elif lemmas[obj].lower() in lex.media or ctx.ent_types[obj] == "ORG":
                         medium = medium or text
-                elif word == "to" and verb == c and entry.addressee in {"to", "object"}:
-                    if lex.is_outlet(text):
-                        medium = medium or lex.outlet_name(text)
+                elif to_audience:
+                    if outlet is not None:
+                        medium = medium or outlet
                     else:
                         addressee = addressee or text
     return medium, addressee
@@ -1537,12 +1537,11 @@ def _medium_and_addressee(ctx: _Context, cue: int, entry: CueEntry) -> tuple[str
 def _phrase(ctx: _Context, head: int) -> str:
     lo, hi = _np_span(ctx, head, set())
     deps = ctx.deps
-    h = head
     # drop relative clauses and trailing appositives: keep the phrase a reader would name
-    for child in ctx.kids[h]:
-        if deps[child] in {"relcl", "acl", "appos", "punct"} and child > h:
+    for child in ctx.kids[head]:
+        if deps[child] in {"relcl", "acl", "appos", "punct"} and child > head:
             hi = min(hi, ctx.left_edge[child])
-    for i in range(h + 1, hi):
+    for i in range(head + 1, hi):
         if deps[i] == "relcl":  # "a news conference in the capital that ..."
             hi = min(hi, ctx.left_edge[i])
     while hi > lo + 1 and (ctx.punct[hi - 1] or ctx.space[hi - 1]):
@@ -1559,17 +1558,16 @@ def _indirect_quotes(
     """Indirect and mixed quotes of cues the direct rules left, and ``according to X`` reports
     (which only give a medium to a quote whose cue they modify: ``"...," X said, according to Y``)."""
     drafts: list[_Draft] = []
-    for i in ctx.candidates:  # cue verbs and the first words of phrase cues
-        if i in used_cues or i in covered:
+    for token in ctx.candidates:  # cue verbs and the first words of phrase cues
+        if token in used_cues or token in covered:
             continue
-        token = i
         entry = ctx.is_cue(token)
         if entry is not None:
             draft = _indirect_for(ctx, token, entry)
             if draft is not None:
                 drafts.append(draft)
             continue
-        phrase = _phrase_cue_at(ctx, token)
+        phrase = _phrase_cue_at(ctx, token) if token in ctx.phrase_starts else None
         if phrase is not None:
             draft = _according_to(ctx, token, phrase, drafts + direct)
             if draft is not None:
@@ -1583,23 +1581,22 @@ def _content_clause(ctx: _Context, cue: int, entry: CueEntry) -> list[int] | Non
     if after_colon is not None:
         return after_colon
     deps, kids, para_of = ctx.deps, ctx.kids, ctx.para_of
-    c = cue
     # a clause in another paragraph is the parser running sentences together, never the content
     clauses = [
         k
-        for k in kids[c]
+        for k in kids[cue]
         if deps[k] == "ccomp"
-        and (para_of[k] == para_of[c] or any(para_of[t] == para_of[c] for t in _subtree(ctx, k)))
+        and (para_of[k] == para_of[cue] or any(para_of[t] == para_of[cue] for t in _subtree(ctx, k)))
     ]
     if len(clauses) > 1:  # a second report the parser hung on the first cue is not its content
         clauses = [k for k in clauses if ctx.is_cue(k) is None] or clauses[:1]
     if clauses:
         # Coordinated reports the parser gave the cue twice ("said A has X and B was Y") are one.
-        side = [k for k in clauses if (k > c) == (clauses[0] > c)]
+        side = [k for k in clauses if (k > cue) == (clauses[0] > cue)]
         first = min(ctx.left_edge[k] for k in side)
         last = max(side, key=lambda k: ctx.right_edge[k])
         clause = list(range(first, ctx.right_edge[last] + 1))
-        if last > c:
+        if last > cue:
             clause.extend(_clause_continuation(ctx, cue, last))
         else:
             clause.extend(_interrupted_rest(ctx, cue))
@@ -1608,38 +1605,38 @@ def _content_clause(ctx: _Context, cue: int, entry: CueEntry) -> list[int] | Non
     if misparsed is not None:
         return misparsed
     if entry.infinitive:
-        for child in kids[c]:
+        for child in kids[cue]:
             if deps[child] == "xcomp" and any(
                 deps[k] == "aux" and ctx.lowers[k] == "to" for k in kids[child]
             ):
                 return _subtree(ctx, child)
     if entry.object:
-        for child in kids[c]:
-            if deps[child] == "dobj" and ctx.poss[child] in {"NOUN", "PROPN"} and child > c:
+        for child in kids[cue]:
+            if deps[child] == "dobj" and ctx.poss[child] in {"NOUN", "PROPN"} and child > cue:
                 if not ctx.lex.is_outlet(_phrase(ctx, child)):
                     return _subtree(ctx, child) + _object_tail(ctx, cue, child)
-    head = ctx.head_of[c]
+    head = ctx.head_of[cue]
     if (
-        deps[c] == "conj"
-        and c > 0
-        and ctx.lowers[c - 1] == ","
-        and any(deps[k] in SUBJECT_DEPS and k > c for k in kids[c])
-        and head < c
+        deps[cue] == "conj"
+        and cue > 0
+        and ctx.lowers[cue - 1] == ","
+        and any(deps[k] in SUBJECT_DEPS and k > cue for k in kids[cue])
+        and head < cue
     ):
         # "The plant is under pressure from imports, said its chief executive." parsed with the
         # inverted cue as a conjunct of the reported clause
-        own = set(_subtree(ctx, c))
-        return [t for t in _subtree(ctx, head) if t not in own and t < c]
-    if deps[c] in {"parataxis", "advcl"} and head != c:
+        own = set(_subtree(ctx, cue))
+        return [t for t in _subtree(ctx, head) if t not in own and t < cue]
+    if deps[cue] in {"parataxis", "advcl"} and head != cue:
         # "The plan is dead, Okafor said." and "The plan, Okafor said, is dead." parsed with the
         # cue hanging off the reported clause
-        marks = {ctx.lowers[k] for k in kids[c] if deps[k] == "mark"}
-        if deps[c] == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
-            if marks or head > c:
+        marks = {ctx.lowers[k] for k in kids[cue] if deps[k] == "mark"}
+        if deps[cue] == "advcl" and marks != {"as"}:  # only "as X pointed out, ..."
+            if marks or head > cue:
                 return None
-        if marks == {"as"} and any(deps[k] in {"xcomp", "ccomp", "dobj"} for k in kids[c]):
+        if marks == {"as"} and any(deps[k] in {"xcomp", "ccomp", "dobj"} for k in kids[cue]):
             return None  # "as the movement continues to grow, ...": the verb has its own complement
-        own = set(_subtree(ctx, c))
+        own = set(_subtree(ctx, cue))
         return [t for t in _subtree(ctx, head) if t not in own]
     return None
 
@@ -1651,14 +1648,12 @@ def _that_clause_as_relative(ctx: _Context, cue: int) -> list[int] | None:
     "that" complement clause the parser hung on a noun after the cue ("said in a statement *that
     the terminal would reopen*")."""
     deps, lowers, kids = ctx.deps, ctx.lowers, ctx.kids
-    c = cue
-    for t in _subtree(ctx, c):
-        if t <= c or deps[t] not in {"relcl", "acl"} or t in ctx.quote_of:
+    for t in _subtree(ctx, cue):
+        if t <= cue or deps[t] not in {"relcl", "acl"} or t in ctx.quote_of:
             continue
-        if ctx.sent_of[t] != ctx.sent_of[c]:
+        if ctx.sent_of[t] != ctx.sent_of[cue]:
             break
-        token = t
-        first = ctx.left_edge[token]
+        first = ctx.left_edge[t]
         if (
             lowers[first] == "that"
             and deps[first] == "mark"  # a relative "that" is a pronoun, never a marker
@@ -1667,7 +1662,7 @@ def _that_clause_as_relative(ctx: _Context, cue: int) -> list[int] | None:
             and any(deps[k] in SUBJECT_DEPS for k in kids[t])
         ):
             # "said in a statement that the team would ...": a complement clause of the noun
-            return list(range(first, ctx.right_edge[token] + 1))
+            return list(range(first, ctx.right_edge[t] + 1))
         if deps[t] != "relcl":
             continue
         if lowers[first] != "that" or deps[first] in SUBJECT_DEPS:
@@ -1675,7 +1670,7 @@ def _that_clause_as_relative(ctx: _Context, cue: int) -> list[int] | None:
         subjects = [k for k in kids[t] if deps[k] in SUBJECT_DEPS and k != first]
         objects = [k for k in kids[t] if deps[k] in {"dobj", "attr", "acomp", "ccomp", "oprd"} and k != first]
         if subjects and objects:
-            return list(range(first, ctx.right_edge[token] + 1))
+            return list(range(first, ctx.right_edge[t] + 1))
     return None
 
 
@@ -1687,12 +1682,10 @@ def _object_tail(ctx: _Context, cue: int, obj: int) -> list[int]:
     deps, lowers, kids = ctx.deps, ctx.lowers, ctx.kids
     out: list[int] = []
     end = ctx.right_edge[obj]
-    c = cue
-    for child in kids[c]:
-        if child <= c or child <= end:
+    for child in kids[cue]:
+        if child <= cue or child <= end:
             continue
-        token = child
-        if ctx.left_edge[token] != end + 1:
+        if ctx.left_edge[child] != end + 1:
             break
         if deps[child] in {"xcomp", "advcl"} and any(
             deps[k] == "aux" and lowers[k] == "to" for k in kids[child]
@@ -1708,8 +1701,8 @@ def _object_tail(ctx: _Context, cue: int, obj: int) -> list[int]:
                 break
         else:
             break
-        out.extend(range(end + 1, ctx.right_edge[token] + 1))
-        end = ctx.right_edge[token]
+        out.extend(range(end + 1, ctx.right_edge[child] + 1))
+        end = ctx.right_edge[child]
     return out
 
 
@@ -1726,10 +1719,9 @@ def _after_colon(ctx: _Context, cue: int) -> list[int] | None:
     paragraph when the colon ends this one (transcripts and block quotations)."""
     texts, deps, head_of = ctx.texts, ctx.deps, ctx.head_of
     n = ctx.n
-    c = cue
-    k = c + 1
-    while k < n and k not in ctx.mark_tokens and texts[k] != ":" and _descends(ctx, k, c):
-        if deps[k] in {"ccomp", "dobj", "xcomp"} and head_of[k] == c:
+    k = cue + 1
+    while k < n and k not in ctx.mark_tokens and texts[k] != ":" and _descends(ctx, k, cue):
+        if deps[k] in {"ccomp", "dobj", "xcomp"} and head_of[k] == cue:
             return None
         k += 1
     if k >= n or texts[k] != ":":
@@ -1752,15 +1744,16 @@ def _interrupted_rest(ctx: _Context, cue: int) -> list[int]:
     """The second half of a report the cue interrupts: "Though the move was smooth, he said,
     *replacing her would be harder*." Only after a comma that follows the cue's own words."""
     deps, kids = ctx.deps, ctx.kids
-    c = cue
-    own_end = max([c] + [t for k in kids[c] if k > c and deps[k] in SUBJECT_DEPS for t in _subtree(ctx, k)])
+    own_end = max(
+        [cue] + [t for k in kids[cue] if k > cue and deps[k] in SUBJECT_DEPS for t in _subtree(ctx, k)]
+    )
     k = own_end + 1
     if k >= ctx.n or ctx.texts[k] != ",":
         return []
-    for child in kids[c]:
-        if child <= c or child <= k or deps[child] not in {"ccomp", "parataxis", "conj", "advcl"}:
+    for child in kids[cue]:
+        if child <= cue or child <= k or deps[child] not in {"ccomp", "parataxis", "conj", "advcl"}:
             continue
-        if ctx.is_cue(child) is not None or ctx.sent_of[child] != ctx.sent_of[c]:
+        if ctx.is_cue(child) is not None or ctx.sent_of[child] != ctx.sent_of[cue]:
             return []
         return _subtree(ctx, child)
     return []
@@ -1772,11 +1765,10 @@ def _clause_continuation(ctx: _Context, cue: int, clause: int) -> list[int]:
     deps, kids, head_of = ctx.deps, ctx.kids, ctx.head_of
     out: list[int] = []
     end = ctx.right_edge[clause]
-    c = cue
-    extras = [k for k in kids[c] if k > c]
-    if deps[c] == "pcomp" and deps[head_of[c]] == "prep":
+    extras = [k for k in kids[cue] if k > cue]
+    if deps[cue] == "pcomp" and deps[head_of[cue]] == "prep":
         # "was quoted as saying that A but that B": the parser hangs B on "quoted"
-        quoted = head_of[head_of[c]]
+        quoted = head_of[head_of[cue]]
         extras += [k for k in kids[quoted] if k > quoted and k > end]
     for extra in extras:
         if extra <= end:
@@ -1786,7 +1778,11 @@ def _clause_continuation(ctx: _Context, cue: int, clause: int) -> list[int]:
         )
         if deps[extra] not in CONTINUATION_DEPS and not second_that:
             continue
-        if ctx.is_cue(extra) is not None or ctx.tags[extra] == "VBG" or ctx.sent_of[extra] != ctx.sent_of[c]:
+        if (
+            ctx.is_cue(extra) is not None
+            or ctx.tags[extra] == "VBG"
+            or ctx.sent_of[extra] != ctx.sent_of[cue]
+        ):
             break  # a report of its own ("..., adding that ...")
         right = ctx.right_edge[extra]
         out.extend(range(end + 1, right + 1))
@@ -1832,16 +1828,15 @@ def _clause_draft(
     ``MIN_INDIRECT_TOKENS``). ``subject`` is None for a report that names no speaker ("it was
     announced that ...")."""
     para_of = ctx.para_of
-    c = cue
-    speaker_range = set(range(*_np_span(ctx, subject, {c}))) if subject is not None else set()
-    paragraphs = {para_of[c], para_of[clause[0]] if clause[0] > c else para_of[c]}
-    if para_of[clause[0]] - para_of[c] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
-        paragraphs = {para_of[c]}
-    body = sorted(i for i in clause if i not in speaker_range and i != c and para_of[i] in paragraphs)
+    speaker_range = set(range(*_np_span(ctx, subject, {cue}))) if subject is not None else set()
+    paragraphs = {para_of[cue], para_of[clause[0]] if clause[0] > cue else para_of[cue]}
+    if para_of[clause[0]] - para_of[cue] > 1 or not _ends_with_colon(ctx, cue, clause[0]):
+        paragraphs = {para_of[cue]}
+    body = sorted(i for i in clause if i not in speaker_range and i != cue and para_of[i] in paragraphs)
     body = _trim_edges(ctx, _cut_additions(ctx, cue, body))
     words = [i for i in body if not ctx.punct[i]]
     if min_words is None:
-        is_object = any(ctx.deps[i] == "dobj" and ctx.head_of[i] == c for i in words)
+        is_object = any(ctx.deps[i] == "dobj" and ctx.head_of[i] == cue for i in words)
         min_words = MIN_OBJECT_TOKENS if is_object else MIN_INDIRECT_TOKENS
     if len(words) < min_words:
         return None
@@ -1870,7 +1865,7 @@ def _clause_draft(
     else:
         medium, addressee = _medium_and_addressee(ctx, cue, entry)
         draft = _Draft(
-            kind, rule, 0.0, _cue_tokens(ctx, c), None, None, [], medium=medium, addressee=addressee
+            kind, rule, 0.0, _cue_tokens(ctx, cue), None, None, [], medium=medium, addressee=addressee
         )
     draft.confidence = CONFIDENCE["indirect"] if kind != "direct" else draft.confidence
     if subject is None:
@@ -1886,12 +1881,11 @@ def _topic(ctx: _Context, cue: int, entry: CueEntry) -> int | None:
     if not entry.topic:
         return None
     deps, kids = ctx.deps, ctx.kids
-    c = cue
-    for child in kids[c]:
-        if child < c or deps[child] != "prep" or ctx.lowers[child] not in entry.topic:
+    for child in kids[cue]:
+        if child < cue or deps[child] != "prep" or ctx.lowers[child] not in entry.topic:
             continue
         objects = [g for g in kids[child] if deps[g] == "pobj"]
-        if not objects or objects[0] in ctx.quote_of or ctx.sent_of[objects[0]] != ctx.sent_of[c]:
+        if not objects or objects[0] in ctx.quote_of or ctx.sent_of[objects[0]] != ctx.sent_of[cue]:
             continue
         obj = objects[0]
         if ctx.ent_types[obj] in {"DATE", "TIME"} or ctx.lemmas[obj].lower() in ctx.lex.media:
@@ -1905,13 +1899,15 @@ def _topic(ctx: _Context, cue: int, entry: CueEntry) -> int | None:
 def _pro_form(ctx: _Context, cue: int) -> list[int]:
     """A word standing for what was said, right after the cue: "said so", "said yes", "said no",
     "said the same (of Ortiz)", "said as much" (PRO_FORM_CONTENTS)."""
-    c = cue
-    k = c + 1
+    k = cue + 1
     if k >= ctx.n or k in ctx.quote_of:
         return []
     deps, lowers = ctx.deps, ctx.lowers
-    own = [c] + [
-        t for x in ctx.kids[c] if x < c and deps[x] in SUBJECT_DEPS | {"aux", "neg"} for t in _subtree(ctx, x)
+    own = [cue] + [
+        t
+        for x in ctx.kids[cue]
+        if x < cue and deps[x] in SUBJECT_DEPS | {"aux", "neg"}
+        for t in _subtree(ctx, x)
     ]
     before = min(own) - 1
     while before >= 0 and ctx.space[before]:
@@ -1921,7 +1917,7 @@ def _pro_form(ctx: _Context, cue: int) -> list[int]:
     word = k
     if lowers[k] in {"the", "as"} and k + 1 < ctx.n:
         word = k + 1  # "the same", "as much"
-    if lowers[word] not in PRO_FORM_CONTENTS or ctx.head_of[word] != c:
+    if lowers[word] not in PRO_FORM_CONTENTS or ctx.head_of[word] != cue:
         return []
     if (lowers[word] == "much") != (lowers[k] == "as") or (lowers[word] == "same" and lowers[k] != "the"):
         return []
@@ -1954,13 +1950,12 @@ def _passive_report(ctx: _Context, cue: int, entry: CueEntry) -> _Draft | None:
     unnamed; the content is the reported clause, the topic ("was asked *about* the deal") or, for
     object cues, the passive subject ("*The merger* was announced on Monday")."""
     deps, kids = ctx.deps, ctx.kids
-    c = cue
-    agents = [g for k in kids[c] if deps[k] == "agent" for g in kids[k] if deps[g] == "pobj"]
+    agents = [g for k in kids[cue] if deps[k] == "agent" for g in kids[k] if deps[g] == "pobj"]
     speaker = agents[0] if agents and agents[0] not in ctx.quote_of else None
-    subjects = [k for k in kids[c] if deps[k] == "nsubjpass" and k not in ctx.quote_of]
-    clause = _content_clause(ctx, cue, entry) if deps[c] not in {"parataxis", "advcl"} else None
-    if deps[c] == "advcl" and not clause:
-        clause = [t for k in kids[c] if deps[k] in {"ccomp", "xcomp"} for t in _subtree(ctx, k)] or None
+    subjects = [k for k in kids[cue] if deps[k] == "nsubjpass" and k not in ctx.quote_of]
+    clause = _content_clause(ctx, cue, entry) if deps[cue] not in {"parataxis", "advcl"} else None
+    if deps[cue] == "advcl" and not clause:
+        clause = [t for k in kids[cue] if deps[k] in {"ccomp", "xcomp"} for t in _subtree(ctx, k)] or None
     min_words = None
     topic = None if clause else _topic(ctx, cue, entry)
     if topic is not None:
@@ -1976,7 +1971,7 @@ def _passive_report(ctx: _Context, cue: int, entry: CueEntry) -> _Draft | None:
     draft = _clause_draft(ctx, cue, entry, speaker, clause, min_words)
     if draft is None:
         return None
-    extra = [k for k in kids[c] if deps[k] == "agent"] + ([topic] if topic is not None else [])
+    extra = [k for k in kids[cue] if deps[k] == "agent"] + ([topic] if topic is not None else [])
     draft.cue = sorted({*draft.cue, *extra})
     if subjects and entry.addressee == "object" and ctx.lowers[subjects[0]] != "it":
         draft.addressee = _phrase(ctx, subjects[0])
@@ -1999,35 +1994,33 @@ def _cut_additions(ctx: _Context, cue: int, body: list[int]) -> list[int]:
     """End the content where the writer's additions start: a semicolon, a second report joined
     by a conjunction ("... and warned that ..."), or a trailing non-restrictive ", which ..." clause."""
     texts, deps, kids = ctx.texts, ctx.deps, ctx.kids
-    c = cue
-    for n, i in enumerate(body):
-        if i in ctx.quote_of or n == 0:
+    for n, token in enumerate(body):
+        if token in ctx.quote_of or n == 0:
             continue
-        if texts[i] == ";":
+        if texts[token] == ";":
             return body[:n]
-        dep = deps[i]
+        dep = deps[token]
         if dep not in {"conj", "advcl", "relcl"}:
             continue  # none of the additions below
-        token = i
-        if dep == "conj" and i > c and ctx.is_cue(token) is not None:
+        if dep == "conj" and token > cue and ctx.is_cue(token) is not None:
             start = ctx.left_edge[token]
             return [j for j in body if j < start]
-        if dep == "conj" and ctx.poss[i] == "VERB" and i > c and _speech_act_of_speaker(ctx, i):
+        if dep == "conj" and ctx.poss[token] == "VERB" and token > cue and _speech_act_of_speaker(ctx, token):
             # a subjectless speech act of any type joined to the reported clause is the speaker's
             # own ("said the blockade was costing millions and called on Warsaw to ...")
             start = ctx.left_edge[token]
             return [j for j in body if j < start]
         if (
             dep in {"conj", "advcl"}
-            and _subjectless_participle(ctx, i)
+            and _subjectless_participle(ctx, token)
             and ctx.poss[ctx.left_edge[token] - 1] == "CCONJ"
-            and ctx.tags[ctx.head_of[i]] in FINITE_TAGS
+            and ctx.tags[ctx.head_of[token]] in FINITE_TAGS
         ):
             # "telling reporters that the plan was dead *and questioning* why ...": a participle
             # cannot continue a finite reported clause, so it is the speaker's next act
             start = ctx.left_edge[token]
             return [j for j in body if j < start]
-        if dep == "advcl" and ctx.tags[i] == "VBG":
+        if dep == "advcl" and ctx.tags[token] == "VBG":
             before = ctx.left_edge[token] - 1
             while before > 0 and before in ctx.mark_tokens:
                 before -= 1  # 'has “expanded the party,” claiming ...'
@@ -2037,7 +2030,7 @@ def _cut_additions(ctx: _Context, cue: int, body: list[int]) -> list[int]:
         if (
             dep == "advcl"
             and texts[ctx.left_edge[token] - 1] in {",", "—", "–"}
-            and any(deps[k] == "mark" and ctx.lowers[k] in CONTRAST_MARKS for k in kids[i])
+            and any(deps[k] == "mark" and ctx.lowers[k] in CONTRAST_MARKS for k in kids[token])
         ):
             # ", while about 4 in 10 want ...", ", though voters ...": the writer's contrast
             return [j for j in body if j < ctx.left_edge[token] - 1]
@@ -2104,10 +2097,9 @@ def _phrase_cue_at(ctx: _Context, token: int) -> PhraseCue | None:
     return None
 
 
-def _according_to(ctx: _Context, token: int, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
+def _according_to(ctx: _Context, first: int, phrase: PhraseCue, drafts: list[_Draft]) -> _Draft | None:
     """``according to X, ...``: X is the speaker (or the medium of a quote already found)."""
     deps, kids, head_of = ctx.deps, ctx.kids, ctx.head_of
-    first = token
     last = first + len(phrase.words) - 1
     objects = [c for c in kids[last] if deps[c] == "pobj"]
     if not objects:
@@ -2123,8 +2115,8 @@ def _according_to(ctx: _Context, token: int, phrase: PhraseCue, drafts: list[_Dr
                 inner = [g for g in kids[child] if deps[g] == "pobj"]
                 if inner:
                     source = inner[0]
-    elif ctx.lex.is_outlet(_phrase(ctx, obj)):
-        medium = ctx.lex.outlet_name(_phrase(ctx, obj))
+    elif (outlet := ctx.lex.outlet_name(_phrase(ctx, obj))) is not None:
+        medium = outlet
     head = head_of[first]
     while head != head_of[head] and deps[head] in {"prep", "pobj"} and head == first:
         head = head_of[head]
@@ -2197,8 +2189,7 @@ def _finish(ctx: _Context, article: Article, draft: _Draft, findings: Findings) 
             if pronoun:
                 draft.confidence = min(draft.confidence, CONFIDENCE["unresolved-pronoun"])
         actor_id = _actor_at(ctx, findings, head)
-    cue_spans = tuple(Span(ctx.idx[i], ctx.end_char[i]) for i in sorted(set(draft.cue)))
-    cue_spans = _merge_spans(cue_spans)
+    cue_spans = _merge_spans([(ctx.idx[i], ctx.end_char[i]) for i in sorted(set(draft.cue))])
     content_spans = tuple(Span(s, e) for s, e in _without_dateline(text, draft.content))
     content = " … ".join(text[s.start : s.end] for s in content_spans)
     cue = " ".join(text[s.start : s.end] for s in cue_spans) or None
@@ -2295,14 +2286,16 @@ def _it_antecedent(ctx: _Context, pronoun: int) -> int | None:
     return None
 
 
-def _merge_spans(spans: tuple[Span, ...]) -> tuple[Span, ...]:
-    out: list[Span] = []
-    for s in sorted(spans):
-        if out and s.start - out[-1].end <= 1:
-            out[-1] = Span(out[-1].start, max(out[-1].end, s.end))
+def _merge_spans(ranges: list[tuple[int, int]]) -> tuple[Span, ...]:
+    """Character ranges as Spans, joining those at most one character apart (merged as plain
+    pairs: a Span is slow to make and to compare)."""
+    out: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if out and start - out[-1][1] <= 1:
+            out[-1][1] = max(out[-1][1], end)
         else:
-            out.append(s)
-    return tuple(out)
+            out.append([start, end])
+    return tuple(Span(start, end) for start, end in out)
 
 
 def _named_org(ctx: _Context, lo: int, hi: int, head: int) -> str | None:
