@@ -274,7 +274,7 @@ class Engine(Protocol):
 class LocalEngine:
     """This machine. ``workers`` processes parse; who runs the extractors depends on the cores:
 
-    * one worker and one core: everything in this process;
+    * one worker and one core (or no fork on this platform): everything in this process;
     * one worker and more cores: a parse process, while this process runs the extractors on what
       it parsed (and writes): parsing and extraction overlap on two cores, as spaCy's own parse
       overlaps its matrix products on two BLAS threads;
