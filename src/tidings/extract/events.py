@@ -267,6 +267,13 @@ class PatternSet:
         return frozenset(hash_string(w) for w in self.head_words)
 
     @functools.cached_property
+    def head_hash_array(self) -> Any:
+        """``head_hashes`` as a sorted numpy array (uint64): a document's words are looked up at once."""
+        import numpy
+
+        return numpy.array(sorted(self.head_hashes), dtype="uint64")
+
+    @functools.cached_property
     def lemma_memo(self) -> dict[int, bool]:
         """Lemma id -> whether the lower-cased lemma heads a pattern (filled as lemmas are seen)."""
         return {}
@@ -505,6 +512,7 @@ def load_patterns(
 # --------------------------------------------------------------------------------------------
 
 
+@functools.cache  # asked for each document; importlib's own look-up costs more than this one
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -565,16 +573,24 @@ class _Coder:
         self.patterns = patterns
         self.options = patterns.options
         self.findings = findings
-        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER
-
-        # Word and lemma ids and character offsets of every token in one call (a spaCy Token
-        # object per token costs more than most tests made on it).
-        columns = doc.to_array([LOWER, LEMMA, IDX, LENGTH]).T.tolist() if len(doc) else [[], [], [], []]
-        self._lower_ids, self._lemma_ids = columns[0], columns[1]
+        import numpy
+        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
         from spacy.strings import hash_string
 
-        self._and_or = {hash_string("and"), hash_string("or")}  # ids of the LOWER attribute
-        offsets, lengths = columns[2], columns[3]
+        # Word, lemma and form ids and character offsets of every token in one call (a spaCy
+        # Token object per token costs more than most tests made on it). The ids stay in numpy:
+        # made into Python ints (64-bit hashes) they cost more than the tests made on them.
+        columns = (
+            doc.to_array([LOWER, LEMMA, ORTH, IDX, LENGTH]) if len(doc) else numpy.zeros((0, 5), "uint64")
+        )
+        self._id_columns = columns[:, :3]
+        lower = columns[:, 0]
+        self._and_or = frozenset(  # the tokens that are "and" or "or"
+            ((lower == numpy.uint64(hash_string("and"))) | (lower == numpy.uint64(hash_string("or"))))
+            .nonzero()[0]
+            .tolist()
+        )
+        offsets, lengths = columns[:, 3].tolist(), columns[:, 4].tolist()
         by_phrase: dict[tuple[int, int], list[Any]] = {}
         for mention in findings.actors:
             spans = getattr(mention, "spans", ())
@@ -599,6 +615,13 @@ class _Coder:
                 by_phrase.setdefault((span.start, span.end), []).append(mention)
         self.actors: list[_Actor] = []
         for (start, end), mentions in by_phrase.items():
+            if len(mentions) == 1:
+                code = getattr(mentions[0], "code", None) or ""
+                if "/" not in code:  # most phrases: one mention with one code, read as that code
+                    self.actors.append(
+                        _Actor(start, end, mentions[0], None, ((code, mentions[0]),) if code else ())
+                    )
+                    continue
             # one phrase read as several actors (a collective, or "X and Y leaders") acts as each
             codes = list(
                 dict.fromkeys(c for m in mentions for c in (getattr(m, "code", None) or "").split("/") if c)
@@ -646,6 +669,9 @@ class _Coder:
         self._sentences: list[SpacySpan] | None = None
         self._sentence_starts: list[int] = []
         self._object_words_cache: dict[int, set[str]] = {}
+        self._emitted: set[tuple[tuple[Span, ...], str]] = set()  # (spans, rule) of the events built
+        self._after_cache: dict[int, list[Token]] = {}  # by head: ``match``'s words after it
+        self._before_cache: dict[int, list[Token]] = {}  # by head: ``match``'s words before it
 
     # ---- actors of a phrase -----------------------------------------------------------------
 
@@ -696,9 +722,7 @@ class _Coder:
     def _actors_of_conjunct(self, head: Token) -> list[_Actor]:
         own = self.actor_at.get(head.i)
         np = self._np_tokens(head)
-        if any(
-            t.i < head.i and t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") for t in head.subtree
-        ):
+        if any(t.i < head.i and t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") for t in head.subtree):
             # a coordination the parser folded into one phrase ("Fornost and the evil awful Gondor")
             found: list[_Actor] = []
             for t in np:
@@ -711,10 +735,12 @@ class _Coder:
             return [own] + self._coordinated_inside(own)
         inside: list[_Actor] = []
         for t in self._np_tokens(head):
+            a = self.actor_at.get(t.i)
+            if a is None:
+                continue
             if _through_place_preposition(t, head):
                 continue  # "towns near the border with China": China is where, not who
-            a = self.actor_at.get(t.i)
-            if a is not None and a.key not in {x.key for x in inside} and not self._is_possessive_pronoun(a):
+            if a.key not in {x.key for x in inside} and not self._is_possessive_pronoun(a):
                 inside.append(a)
         if not inside:
             return []
@@ -731,7 +757,7 @@ class _Coder:
     def _coordinated_inside(self, outer: _Actor) -> list[_Actor]:
         """Actors nested in a coordination read as one phrase ("Arnor, Calenardhon and the evil
         Gondor" as GON, with "Calenardhon" as CAL inside): each conjunct acts too."""
-        if not any(self._lower_ids[i] in self._and_or for i in range(outer.start, outer.end)):
+        if not any(i in self._and_or for i in range(outer.start, outer.end)):
             return []  # no "and"/"or" in the phrase (read off the word ids, without Token objects)
         tokens = self.doc[outer.start : outer.end]
         if not any(t.lower_ in ("and", "or") and t.dep_ == "cc" for t in tokens):
@@ -1064,7 +1090,11 @@ class _Coder:
             return None
         roles: dict[str, _Actor] = {}
         if pattern.after:
-            after = [t for t in self.phrase_tokens(head, "phrase") if t.i > head.i]
+            after = self._after_cache.get(head.i)
+            if after is None:  # read (never changed) by every pattern of the head with words after it
+                after = self._after_cache[head.i] = [
+                    t for t in self.phrase_tokens(head, "phrase") if t.i > head.i
+                ]
             glues = [e.glued for e in pattern.after]
             found = self._match_elements(
                 pattern.after, glues, after, 0, head.i, 1, roles, bool(pattern.forms)
@@ -1073,7 +1103,9 @@ class _Coder:
                 return None
             roles = found
         if pattern.before:
-            before = self._sentence_tokens(sent)[: head.i - sent.start][::-1]
+            before = self._before_cache.get(head.i)
+            if before is None:  # the sentence's words before the head, nearest first
+                before = self._before_cache[head.i] = self._sentence_tokens(sent)[: head.i - sent.start][::-1]
             elements = tuple(reversed(pattern.before))
             # reading leftwards, element k must touch the element read before it when that one is glued
             glues = [pattern.verb_glued] + [e.glued for e in elements[:-1]]
@@ -1117,29 +1149,52 @@ class _Coder:
             tokens_lower = [t.lower_ for t in self.doc]
             if any(_contains_seq(tokens_lower, seq) for seq in story_discards):
                 return []
-        heads = self.patterns.head_words
-        head_hashes = self.patterns.head_hashes
-        lemma_memo = self.patterns.lemma_memo
-        strings = self.doc.vocab.strings
         # only a token whose word or lemma heads some pattern is looked at
-        lower_ids, lemma_ids = self._lower_ids, self._lemma_ids
+        candidates = self._candidate_tokens()
         self._sentences = list(self.doc.sents)
         self._sentence_starts = [s.start for s in self._sentences]
         for s_index, sent in enumerate(self._sentences):
+            first = bisect.bisect_left(candidates, sent.start)
+            last = bisect.bisect_left(candidates, sent.end)
+            if first == last:
+                continue  # no candidate pattern in the sentence
             if sentence_discards:
                 lower = [t.lower_ for t in sent]
                 if any(_contains_seq(lower, seq) for seq in sentence_discards):
                     continue
-            for i in range(sent.start, sent.end):
-                if lower_ids[i] not in head_hashes:
-                    lemma_id = lemma_ids[i]
-                    hit = lemma_memo.get(lemma_id)
-                    if hit is None:
-                        hit = lemma_memo[lemma_id] = strings[lemma_id].lower() in heads
-                    if not hit:
-                        continue  # no candidate pattern
+            for i in candidates[first:last]:
                 events.extend(self._code_token(self.doc[i], sent, s_index))
         return _dedupe(events)
+
+    def _candidate_tokens(self) -> list[int]:
+        """The tokens whose word or its lemma (lower-cased) heads some pattern, in document order."""
+        import numpy
+
+        patterns = self.patterns
+        lower_ids, lemma_ids, orth_ids = self._id_columns.T
+        words = patterns.head_hash_array
+        if len(words):
+            at = words.searchsorted(lower_ids)
+            at[at == len(words)] = 0
+            word_hit = words[at] == lower_ids
+        else:
+            word_hit = numpy.zeros(len(lower_ids), dtype=bool)
+        # A lemma that is the word itself, as written or lower-cased, lower-cases to the word: it
+        # heads a pattern only if the word does. Only the other lemmas are read, one by one.
+        other = (lemma_ids != lower_ids) & (lemma_ids != orth_ids) & ~word_hit
+        other_at = other.nonzero()[0]  # (the methods: numpy's functions wrap them in Python)
+        heads, lemma_memo, strings = patterns.head_words, patterns.lemma_memo, self.doc.vocab.strings
+        lemma_hits = []
+        for i, lemma_id in zip(other_at.tolist(), lemma_ids[other_at].tolist(), strict=True):
+            hit = lemma_memo.get(lemma_id)
+            if hit is None:
+                hit = lemma_memo[lemma_id] = strings[lemma_id].lower() in heads
+            if hit:
+                lemma_hits.append(i)
+        found: list[int] = word_hit.nonzero()[0].tolist()
+        if lemma_hits:
+            found = sorted(found + lemma_hits)
+        return found
 
     def _code_token(self, token: Token, sent: SpacySpan, s_index: int) -> list[EventMention]:
         if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
@@ -1447,7 +1502,9 @@ class _Coder:
         if self.options.target_scope != "phrase":
             # in a clause, only objects and prepositions that name who is acted upon ("with",
             # "against", "on", "to") lead to a target: not "under pressure from", "in", "after"
-            phrase = [t for t in phrase if _under_target_prep(t, verb)]
+            # (a word that is no actor's is passed over by ``first_actors_in`` whatever its path)
+            actor_at = self.actor_at
+            phrase = [t for t in phrase if t.i in actor_at and _under_target_prep(t, verb)]
         return self.first_actors_in(phrase, exclude)
 
     def _quote_for(self, token: Token) -> str | None:
@@ -1605,6 +1662,11 @@ class _Coder:
             if a is not None:
                 s = self.doc[a.start : a.end]
                 spans.append(Span(s.start_char, s.end_char))
+        # ``_dedupe`` keeps the first event with these spans and rule: a later one is not built
+        seen = (tuple(spans), rule)
+        if seen in self._emitted:
+            return None
+        self._emitted.add(seen)
         entry = self._entry(code)
         date, precision, historical = self._date(sent, date_phrase)
         place = self._place(sent)
