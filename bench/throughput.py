@@ -13,10 +13,12 @@ and alternating so that machine load hits both alike:
 
 Both timings are wall clock of the whole process, start-up and model loading included.
 ``ratio`` = tidings articles/s ÷ bare articles/s (goal ≥ 0.85); ``ratio_cpu`` is the same from CPU seconds
-(user + system of the process tree), which other work on a shared machine disturbs far less.
-Prints one JSON line.
+(user + system of the process tree), which other work on a shared machine disturbs less.
+With ``--repeat N`` each pair runs N times (alternating); the figures use each side's fastest run,
+as timeit does (other work on the machine only ever adds time), and ``ratio_runs`` lists each
+repeat's own ratio. Prints one JSON line.
 
-    python bench/throughput.py --count 300 --words 250 --workers 1 2
+    python bench/throughput.py --count 300 --words 250 --workers 1 2 --repeat 3
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
@@ -120,9 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=250, help="mean words per article (default 250)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each pair, alternating (default 1)")
     args = parser.parse_args(argv)
 
-    out: dict[str, object] = {"bench": "throughput", "count": args.count, "words_mean": args.words}
+    out: dict[str, object] = {
+        "bench": "throughput",
+        "count": args.count,
+        "words_mean": args.words,
+        "repeat": max(1, args.repeat),
+    }
     out.update(machine())
     out["parallel_capacity_2"] = parallel_capacity(2)
     with tempfile.TemporaryDirectory(prefix="tidings-bench-") as tmp:
@@ -133,40 +142,46 @@ def main(argv: list[str] | None = None) -> int:
         texts_file = Path(tmp) / "texts.json"
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         out["articles"], out["words"] = len(texts), words
-        runs: dict[str, dict[str, float]] = {}
-        for n in args.workers:
-            bare_s, bare_cpu = timed([sys.executable, "-c", BARE_SCRIPT, str(texts_file), str(n)])
-            db = Path(tmp) / f"w{n}.db"
-            tidings_s, tidings_cpu = timed(
-                [
-                    sys.executable,
-                    "-c",
-                    "from tidings.cli import main; main()",
-                    "ingest",
-                    str(corpus),
-                    "--db",
-                    str(db),
-                    "--workers",
-                    str(n),
-                    "--no-progress",
-                    "--json",
-                ]
-            )
+        timings: dict[int, list[tuple[float, float, float, float]]] = {n: [] for n in args.workers}
+        for repeat in range(max(1, args.repeat)):
+            for n in args.workers:
+                bare_s, bare_cpu = timed([sys.executable, "-c", BARE_SCRIPT, str(texts_file), str(n)])
+                db = Path(tmp) / f"w{n}-{repeat}.db"  # a new database each time: nothing already present
+                tidings_s, tidings_cpu = timed(
+                    [
+                        sys.executable,
+                        "-c",
+                        "from tidings.cli import main; main()",
+                        "ingest",
+                        str(corpus),
+                        "--db",
+                        str(db),
+                        "--workers",
+                        str(n),
+                        "--no-progress",
+                        "--json",
+                    ]
+                )
+                timings[n].append((bare_s, tidings_s, bare_cpu, tidings_cpu))
+        runs: dict[str, dict[str, object]] = {}
+        for n, measured in timings.items():
+            bare_s, tidings_s, bare_cpu, tidings_cpu = (min(column) for column in zip(*measured, strict=True))
             runs[str(n)] = {
                 "bare_s": round(bare_s, 2),
                 "tidings_s": round(tidings_s, 2),
                 "ratio": round(bare_s / tidings_s, 3),
                 "bare_cpu_s": round(bare_cpu, 2),
                 "tidings_cpu_s": round(tidings_cpu, 2),
-                # CPU seconds are far less sensitive than wall time to other work on the machine.
+                # CPU seconds are less sensitive than wall time to other work on the machine.
                 "ratio_cpu": round(bare_cpu / tidings_cpu, 3),
+                "ratio_runs": [round(b / t, 3) for b, t, _, _ in measured],
                 "articles_per_s": round(len(texts) / tidings_s, 2),
                 "words_per_s": round(words / tidings_s, 1),
                 "bare_articles_per_s": round(len(texts) / bare_s, 2),
             }
     out["workers"] = runs
     # Headline figures: the largest worker count run (what `tidings ingest` uses by default).
-    top = runs[str(max(args.workers))]
+    top: dict[str, Any] = runs[str(max(args.workers))]
     out.update(
         ratio=top["ratio"],
         ratio_cpu=top["ratio_cpu"],

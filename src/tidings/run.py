@@ -76,6 +76,9 @@ def _init_worker(model: str | None, knowledge_options: dict[str, Any]) -> None:
     _STATE["nlp"] = nlp.load(model)
     _STATE["kb"] = Knowledge.load(**knowledge_options)
     load_gazetteer()  # the places data every event needs: loaded here, not on the first article
+    from tidings.extract import pipeline
+
+    pipeline()  # imports the extractors here, once, rather than in every forked worker
     _STATE["key"] = (model, repr(sorted(knowledge_options.items())))
 
 
