@@ -142,6 +142,16 @@ def test_assign_clusters_recomputes_signatures_of_another_method(tmp_path: Path,
     assert again["clusters"] == 13
 
 
+def test_assign_clusters_without_summary_reports_only_what_it_hashed(tmp_path: Path) -> None:
+    from tidings.types import Findings
+
+    articles = [Article(text=t, source=f"{name}.txt", format="press", title=name) for name, t in texts()]
+    with Store.open(str(tmp_path / "s.db")) as store:
+        store.write((a, Findings(article_id=a.id)) for a in articles)
+        assert assign_clusters(store, summary=False) == {"signatures_computed": len(articles)}
+        assert store.cluster_summary()["clusters"] == 13
+
+
 def test_assign_clusters_in_small_batches_and_any_arrival_order(tmp_path: Path) -> None:
     """Articles arriving a few at a time, in a shuffled order, end in the clusters that clustering
     every text at once gives; rewriting articles (a --reprocess run) clusters them again alike."""

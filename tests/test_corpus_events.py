@@ -186,6 +186,12 @@ def test_corpus_events_aggregate_store_writes_shared_event_keys(store) -> None:
     assert aggregate(store) == 2  # idempotent
 
 
+def test_corpus_events_aggregate_without_counting_returns_the_mentions_keyed(store) -> None:
+    assert aggregate(store, count=False) == 5  # five new mentions keyed, not a count of events
+    assert aggregate(store, count=False) == 0  # nothing new
+    assert aggregate(store) == 2
+
+
 @pytest.mark.postgres
 def test_store_events_on_postgresql(pg_url) -> None:
     with Store.open(pg_url) as db:

@@ -346,22 +346,14 @@ def _import_knowledge(store: Store, kb: Any = None) -> None:
 def _after_ingest(store: Store) -> None:
     """Corpus-level steps that read the store: near-duplicate clusters, event aggregation, and the
     full-text search index the API reads (built once; triggers keep it current)."""
+    from tidings.corpus.clusters import assign_clusters
+    from tidings.corpus.events import aggregate
     from tidings.store.query import ensure_search_index
 
     ensure_search_index(store.engine)
-    for module_name, fn_name in (
-        ("tidings.corpus.clusters", "assign_clusters"),
-        ("tidings.corpus.events", "aggregate"),
-    ):
-        try:
-            module = __import__(module_name, fromlist=[fn_name])
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        fn = getattr(module, fn_name, None)
-        if fn is not None:
-            fn(store)
+    # Without their summaries: each would count over the whole database, on every ingest.
+    assign_clusters(store, summary=False)
+    aggregate(store, count=False)
 
 
 def default_workers() -> int:

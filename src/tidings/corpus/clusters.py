@@ -270,7 +270,7 @@ def _band_rows(sig: _Signature, keys: list[str]) -> list[dict[str, str]]:
     return [{"key": key, "article_id": sig.article_id} for key in keys]
 
 
-def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
+def assign_clusters(store: Any, batch: int = 500, summary: bool = True) -> dict[str, int]:
     """Cluster the articles that have no cluster yet into the stored clusters; returns counts.
 
     ``store`` is a ``tidings.store.Store``. Incremental, with memory and time that depend on the new
@@ -281,6 +281,8 @@ def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
     cluster, and clusters joined through a new article merge under the smallest article id. The
     result is the same as ``cluster_articles`` over every text (tested). When the shingling or
     MinHash settings change, every signature is recomputed and every article clustered again.
+    The counts (``Store.cluster_summary``, over the whole database) come with ``summary``; without
+    it only ``signatures_computed``.
     """
     methods = store.signature_methods()
     if len(methods) > 1 or any(not m.startswith(METHOD + "/") for m in methods):
@@ -308,9 +310,9 @@ def assign_clusters(store: Any, batch: int = 500) -> dict[str, int]:
             )
             computed += len(fresh)
         _join_clusters(store, sigs, keys)
-    summary = store.cluster_summary()
-    summary["signatures_computed"] = computed
-    return summary
+    counts = store.cluster_summary() if summary else {}
+    counts["signatures_computed"] = computed
+    return counts
 
 
 def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]]) -> None:

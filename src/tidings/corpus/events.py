@@ -19,6 +19,7 @@ of the same (date, actors, code) that has one, when exactly one such event exist
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -39,6 +40,7 @@ def actor_identity(code: str | None = None, actor_id: str | None = None, name: s
     return (code or actor_id or name or "").strip()
 
 
+@functools.lru_cache(maxsize=65536)  # grouping asks for each mention's key several times
 def event_key(
     date: str | None,
     source: str | None,
@@ -228,8 +230,9 @@ def events_from_store(store: Any, **filters: Any) -> list[Event]:
     return aggregate_rows(event_mentions(store, **filters))
 
 
-def aggregate(store: Any, full: bool | None = None) -> int:
-    """Give every stored mention the key of the event it reports; returns the number of events.
+def aggregate(store: Any, full: bool | None = None, count: bool = True) -> int:
+    """Give every stored mention the key of the event it reports; returns the number of events
+    (with ``count=False``, which skips counting over the whole database: the mentions keyed).
 
     Runs after ingest (``tidings.run``): mentions of one event then share ``events.event_key``,
     so readers can group by it. Idempotent: running it again writes the same keys.
@@ -258,12 +261,13 @@ def aggregate(store: Any, full: bool | None = None) -> int:
     else:
         new = _bases(iter_unaggregated_mentions(store))
         if not new:
-            return count_event_keys(store)
+            return count_event_keys(store) if count else 0
         write_event_bases(store, new)
         rows = mentions_of_bases(store, [b["base"] for b in new])
     found = aggregate_rows(rows)
-    set_event_keys(store, {mention_id: event.id for event in found for mention_id in event.mention_ids})
-    return count_event_keys(store)
+    keys = {mention_id: event.id for event in found for mention_id in event.mention_ids}
+    set_event_keys(store, keys)
+    return count_event_keys(store) if count else len(keys)
 
 
 def _bases(rows: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
