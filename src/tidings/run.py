@@ -204,6 +204,7 @@ def ingest(
     # a repeated article is counted once. Bounded: an id older than the in-flight window is in the
     # store, where known_ids finds it; a set of every id would grow with the corpus.
     seen: dict[str, None] = {}
+    input_read = False  # every input unit has been read (the last batches may still be parsing)
     seen_limit = max(SEEN_WINDOW, 4 * batch_size * (max(1, workers) * IN_FLIGHT_PER_WORKER + 2))
 
     def fresh_articles() -> Iterator[Article]:
@@ -245,6 +246,8 @@ def ingest(
                 yield from flush()
         yield from flush()
         store.write_rejected(rejected_batch)
+        nonlocal input_read
+        input_read = True
 
     def write(results: list[tuple[Article, Findings | StoreRows]]) -> None:
         store.write(results, report.versions)
@@ -255,8 +258,15 @@ def ingest(
 
     batches = _batches(fresh_articles(), batch_size)
     engine = engine or LocalEngine(workers=workers, model=model, knowledge_options=knowledge_options)
+    # Bring the corpus steps up to date once the whole input is read, while the workers finish
+    # the last batches (cores otherwise idle at the end of a run); after the run they then only
+    # have those batches left. Both steps are incremental, so this gives the same result.
+    early_steps = database_steps and not (isinstance(engine, LocalEngine) and engine.in_process())
     for results in engine.map(batches):
         write(results)
+        if early_steps and input_read:
+            _after_ingest(store)
+            early_steps = False
     # Corpus steps re-read the database: run them when articles were written since they last
     # ran (a flag set in the same transaction as the articles, so a killed run is caught up).
     if database_steps and store.corpus_steps_pending():
@@ -291,11 +301,14 @@ class LocalEngine:
     knowledge_options: dict[str, Any] = field(default_factory=dict)
     cores: int | None = None  # default: the cores this process may use
 
-    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings | StoreRows]]]:
-        # fork shares the already-imported modules; spawn is the fallback where fork is unavailable.
-        method = "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    def in_process(self) -> bool:
+        """Whether everything runs in this process (one worker, and one core or no fork)."""
         cores = self.cores if self.cores is not None else default_workers()
-        if self.workers <= 1 and (cores < 2 or method != "fork"):
+        return self.workers <= 1 and (cores < 2 or _start_method() != "fork")
+
+    def map(self, batches: Iterator[list[Article]]) -> Iterator[list[tuple[Article, Findings | StoreRows]]]:
+        method = _start_method()
+        if self.in_process():
             _ensure_state(self.model, self.knowledge_options)
             for batch in batches:
                 yield list(zip(batch, rows_batch(batch), strict=True))
@@ -328,6 +341,11 @@ class LocalEngine:
                     yield finished()
             while queue:
                 yield finished()
+
+
+def _start_method() -> str:
+    """fork shares the already-imported modules; spawn is the fallback where fork is unavailable."""
+    return "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
 
 
 def _import_knowledge(store: Store, kb: Any = None) -> None:
