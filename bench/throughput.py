@@ -4,10 +4,12 @@ Generates a seeded corpus with bench/corpus.py, then for each worker count runs,
 and alternating so that machine load hits both alike:
 
 * bare: load the pipeline (``tidings.nlp.load``: the same model and ops) and ``nlp.pipe`` the article
-  bodies (read beforehand with tidings' reader, untimed) with ``n_process`` = workers; with more
-  than one process each gets one BLAS thread, as tidings' workers do (without it, bare spaCy ran
-  300 articles in 10.2-11.1 s instead of 8.1-8.2 s on the 2-core VM: the thread policy is not
-  what this benchmark compares);
+  bodies (read beforehand with tidings' reader, untimed) with ``n_process`` = workers; every
+  parsing process gets one BLAS thread, as tidings' parse processes do (the thread policy is not
+  what this benchmark compares: without it, bare spaCy ran 300 articles in 10.2-11.1 s instead
+  of 8.1-8.2 s with two processes on the 2-core VM). With one worker, bare spaCy also runs once
+  with BLAS's default of a thread per core (``bare_default_blas_s``, ``ratio_default_blas``):
+  ~10 % faster wall on two cores, for ~40 % more CPU;
 * tidings: ``tidings ingest CORPUS --db NEW.db --workers N`` (reading, parsing, every extractor wired into
   the pipeline, store writes, corpus steps).
 
@@ -45,8 +47,8 @@ import json, sys
 from tidings import nlp as tnlp
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 nlp = tnlp.load()
-if int(sys.argv[2]) > 1:
-    tnlp.limit_blas_threads(1)  # the policy of tidings' pool workers; the forked processes inherit it
+if sys.argv[3] == "one":
+    tnlp.limit_blas_threads(1)  # the policy of tidings' parse processes; forked processes inherit it
 n = 0
 for doc in nlp.pipe(texts, batch_size=64, n_process=int(sys.argv[2])):
     n += len(doc)
@@ -143,9 +145,14 @@ def main(argv: list[str] | None = None) -> int:
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         out["articles"], out["words"] = len(texts), words
         timings: dict[int, list[tuple[float, float, float, float]]] = {n: [] for n in args.workers}
+        default_blas: list[float] = []  # bare, one process, BLAS's default threads
         for repeat in range(max(1, args.repeat)):
             for n in args.workers:
-                bare_s, bare_cpu = timed([sys.executable, "-c", BARE_SCRIPT, str(texts_file), str(n)])
+                bare_s, bare_cpu = timed([sys.executable, "-c", BARE_SCRIPT, str(texts_file), str(n), "one"])
+                if n == 1:
+                    default_blas.append(
+                        timed([sys.executable, "-c", BARE_SCRIPT, str(texts_file), "1", "default"])[0]
+                    )
                 db = Path(tmp) / f"w{n}-{repeat}.db"  # a new database each time: nothing already present
                 tidings_s, tidings_cpu = timed(
                     [
@@ -179,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
                 "words_per_s": round(words / tidings_s, 1),
                 "bare_articles_per_s": round(len(texts) / bare_s, 2),
             }
+            if n == 1 and default_blas:
+                runs["1"]["bare_default_blas_s"] = round(min(default_blas), 2)
+                runs["1"]["ratio_default_blas"] = round(min(default_blas) / tidings_s, 3)
     out["workers"] = runs
     # Headline figures: the largest worker count run (what `tidings ingest` uses by default).
     top: dict[str, Any] = runs[str(max(args.workers))]
