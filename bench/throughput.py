@@ -17,8 +17,8 @@ Both timings are wall clock of the whole process, start-up and model loading inc
 ``ratio`` = tidings articles/s ÷ bare articles/s (goal ≥ 0.85); ``ratio_cpu`` is the same from CPU seconds
 (user + system of the process tree), which other work on a shared machine disturbs less.
 With ``--repeat N`` each pair runs N times (alternating); the figures use each side's fastest run,
-as timeit does (other work on the machine only ever adds time), and ``ratio_runs`` lists each
-repeat's own ratio. Prints one JSON line.
+as timeit does (other work on the machine only ever adds time); ``ratio_runs`` lists each
+repeat's own ratio and ``ratio_median`` their median. Prints one JSON line.
 
     python bench/throughput.py --count 300 --words 250 --workers 1 2 --repeat 3
 """
@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -182,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 # CPU seconds are less sensitive than wall time to other work on the machine.
                 "ratio_cpu": round(bare_cpu / tidings_cpu, 3),
                 "ratio_runs": [round(b / t, 3) for b, t, _, _ in measured],
+                "ratio_median": round(statistics.median(b / t for b, t, _, _ in measured), 3),
                 "articles_per_s": round(len(texts) / tidings_s, 2),
                 "words_per_s": round(words / tidings_s, 1),
                 "bare_articles_per_s": round(len(texts) / bare_s, 2),
