@@ -31,7 +31,13 @@ def ingest(
         str | None, typer.Option(help="Publication date YYYY-MM-DD for files that give none.")
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Input format, or auto to sniff.")] = "auto",
-    workers: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Worker processes (0: one per CPU core). With 1 on several cores, one process "
+            "parses while the main process extracts."
+        ),
+    ] = 0,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline to use.", envvar="TIDINGS_MODEL")] = None,
     max_mb: Annotated[float, typer.Option(help="Reject input files larger than this many MB.")] = 64,
     fetch: Annotated[bool, typer.Option(help="Feeds: fetch pages of entries that only link.")] = False,
