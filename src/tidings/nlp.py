@@ -122,17 +122,14 @@ def pack_docs(docs: Iterable[Doc]) -> bytes:
     import numpy as np
     from spacy.attrs import IDS
 
+    docs = list(docs)
     ids = [IDS[name] for name in _PACKED_ATTRS]
     string_columns = [i for i, name in enumerate(_PACKED_ATTRS) if name in _STRING_ATTRS]
-    arrays = []
+    arrays = [doc.to_array(ids) for doc in docs]
     strings: list[str] = []
-    vocab_strings = None
-    for doc in docs:
-        arrays.append(doc.to_array(ids))
-        vocab_strings = doc.vocab.strings
-    if arrays and vocab_strings is not None:
+    if docs:
         hashes = np.unique(np.concatenate([a[:, string_columns].ravel() for a in arrays]))
-        strings = [vocab_strings[h] for h in hashes.tolist() if h]
+        strings = [docs[0].vocab.strings[h] for h in hashes.tolist() if h]
     return pickle.dumps((strings, arrays), protocol=pickle.HIGHEST_PROTOCOL)
 
 

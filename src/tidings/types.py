@@ -159,12 +159,15 @@ class Finding:
 
     @property
     def id(self) -> str:
-        return stable_hash(self.table, self.article_id, spans_to_json(self.spans), self.rule)
+        return self._id_of(spans_to_json(self.spans))
+
+    def _id_of(self, spans_json: str) -> str:
+        return stable_hash(self.table, self.article_id, spans_json, self.rule)
 
     def to_record(self) -> dict[str, Any]:
         """Column values for the store: spans as JSON, tuples of strings as JSON lists."""
         spans = spans_to_json(self.spans)
-        record: dict[str, Any] = {"id": stable_hash(self.table, self.article_id, spans, self.rule)}
+        record: dict[str, Any] = {"id": self._id_of(spans)}
         for name in _field_names(type(self)):
             value = getattr(self, name)
             kind = type(value)

@@ -1,8 +1,8 @@
 """Near-duplicate clusters: the same wire story reprinted by several papers.
 
 Owns wire-copy detection. Each article's body is cut into overlapping word shingles; a MinHash
-signature of the shingle set is cut into LSH bands, and articles sharing a band are candidate
-pairs; and a candidate pair is kept when the estimated *containment* of the smaller article in
+signature of the shingle set is cut into LSH bands; articles sharing a band are candidate
+pairs, and a candidate pair is kept when the estimated *containment* of the smaller article in
 the larger is high enough. Containment rather than Jaccard similarity because papers trim wire
 copy: a reprint that keeps the first three of seven paragraphs shares little of the whole
 (Jaccard ~0.4) but almost all of itself (containment ~1.0). Kept pairs are joined transitively
@@ -161,13 +161,9 @@ def _signature_from_row(article_id: str, size: int, exact: str, minhash: bytes, 
     return _Signature(article_id, size, np.frombuffer(minhash, dtype=np.dtype(dtype)), exact)
 
 
-def containment(a: _Signature, b: _Signature) -> float:
-    """Estimated share of the smaller shingle set that is inside the larger one."""
-    return containments(a, [b])[0]
-
-
 def containments(sig: _Signature, others: Sequence[_Signature]) -> list[float]:
-    """``containment(sig, other)`` for each of ``others``, in one pass over their values."""
+    """For each of ``others``, the estimated share of the smaller of its and ``sig``'s shingle sets
+    that is inside the larger one; one pass over their values."""
     if not others:
         return []
     import numpy as np
@@ -229,10 +225,10 @@ def _cluster(signatures: Iterable[_Signature]) -> dict[str, str]:
         else:
             by_exact[sig.exact] = sig.article_id
         keys = _keys_of(sig)
-        candidates = {other for key in keys for other in by_band.get(key, ())}
-        for other_id in sorted(candidates):
-            if containment(sig, by_id[other_id]) >= MIN_CONTAINMENT:
-                groups.union(sig.article_id, other_id)
+        others = [by_id[o] for o in sorted({o for key in keys for o in by_band.get(key, ())})]
+        for other, share in zip(others, containments(sig, others), strict=True):
+            if share >= MIN_CONTAINMENT:
+                groups.union(sig.article_id, other.article_id)
         for key in keys:
             by_band.setdefault(key, []).append(sig.article_id)
     return {article_id: groups.find(article_id) for article_id in by_id}

@@ -805,9 +805,9 @@ def _rows_statement(dialect: Any, table: sa.Table, keys: tuple[str, ...], upsert
     if unknown:
         raise TidingsError("E106", table=table.name, columns=", ".join(sorted(unknown)))
     quote = dialect.identifier_preparer.quote
-    marker = {"qmark": "?", "numeric": ":{}", "named": ":p{}", "format": "%s", "pyformat": "%s"}
-    style = marker.get(dialect.paramstyle, "%s")
-    if dialect.paramstyle == "named":  # pragma: no cover - neither supported driver uses it
+    # Positional parameter markers: sqlite3 uses qmark, psycopg pyformat.
+    style = {"qmark": "?", "numeric": ":{}", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
+    if style is None:  # pragma: no cover - neither supported driver uses another style
         raise TidingsError("E103", db=dialect.name, detail=f"paramstyle {dialect.paramstyle}")
     params = ", ".join(style.format(i + 1) for i in range(len(keys)))
     sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({params})"
