@@ -16,7 +16,7 @@ from tidings.corpus.events import (
     key_of_row,
 )
 from tidings.store import Store
-from tidings.store.event_queries import count_mentions_by_root, event_mentions
+from tidings.store.event_queries import count_mentions_by_root, event_mentions, needs_full_regroup
 from tidings.types import Article, Finding, Findings, Span
 
 
@@ -249,6 +249,24 @@ def test_incremental_aggregation_gives_the_keys_of_a_full_pass(tmp_path) -> None
         ingest([second], store, ReadOptions(), reprocess=True)
         assert aggregate(store, full=False) == aggregate(store, full=True)
     assert _event_keys(split) == keys
+
+
+def test_aggregation_after_a_full_pass_regroups_only_what_new_mentions_touch(tmp_path) -> None:
+    """New mentions arrive keyed by the event coder; that must not pass for an old database's
+    mentions and force a full regrouping on every run (time would grow with the database)."""
+    a, b, c = _articles_and_findings()
+    with Store.open(tmp_path / "inc.db") as db:
+        assert needs_full_regroup(db)  # no full pass yet
+        db.write([b])
+        aggregate(db)
+        assert not needs_full_regroup(db)
+        db.write([a, c])
+        assert not needs_full_regroup(db)
+        aggregate(db)
+        db.write([b])  # rewriting an aggregated article removes its mentions: regroup everything
+        assert needs_full_regroup(db)
+        assert aggregate(db) == 2
+        assert not needs_full_regroup(db)
 
 
 def test_incremental_aggregation_rekeys_earlier_mentions_a_new_place_joins(tmp_path) -> None:

@@ -635,7 +635,9 @@ def forget_signatures(conn: Connection, ids: Sequence[str]) -> None:
         _upsert(conn, meta, [{"key": EVENTS_REGROUP, "value": "1"}])
 
 
-EVENTS_REGROUP = "events_regroup"  # meta key: aggregated mentions were removed, regroup everything
+# meta key: "0" after a full regrouping of event keys, "1" when aggregated mentions were removed
+# (regroup everything); absent until the first full regrouping.
+EVENTS_REGROUP = "events_regroup"
 
 
 def _insert_signatures(
