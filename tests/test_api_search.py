@@ -36,6 +36,38 @@ def test_api_search_index_follows_inserts_and_updates(tmp_path: Path) -> None:
         assert _hits(store, "council") == ["Bridge"]
 
 
+def test_api_search_index_is_rewritten_only_when_title_or_text_change(tmp_path: Path) -> None:
+    """The corpus steps update every new article's cluster: that must not re-index its text. A
+    database made with the earlier trigger (on any update) gets the new one."""
+    import sqlite3
+
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        store.write([(_article("Flooding closed the harbour road.", "Harbour"), Findings(article_id="x"))])
+        ensure_search_index(store.engine)
+        with store.engine.begin() as conn:  # as an earlier version left it
+            conn.exec_driver_sql("DROP TRIGGER articles_fts_au_text")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER articles_fts_au AFTER UPDATE ON articles BEGIN "
+                "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+                "VALUES ('delete', old.rowid, old.title, old.text); "
+                "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END"
+            )
+        ensure_search_index(store.engine)
+    con = sqlite3.connect(db)
+    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert triggers == {"articles_fts_ai", "articles_fts_ad", "articles_fts_au_text"}
+    before = con.total_changes
+    con.execute("UPDATE articles SET cluster = 'c1'")
+    assert con.total_changes - before == 1  # the article row only: no index rows rewritten
+    con.execute("UPDATE articles SET text = 'The ferry crossing reopened.'")
+    con.commit()
+    con.close()
+    with Store.open(db) as store:
+        assert _hits(store, "ferry") == ["Harbour"]
+        assert _hits(store, "flooding") == []
+
+
 def test_api_search_without_index_falls_back_to_matching_words(tmp_path: Path) -> None:
     with Store.open(tmp_path / "plain.db") as store:
         store.write([(_article("Négociations reprennent à Genève.", "Talks"), Findings(article_id="x"))])

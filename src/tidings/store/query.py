@@ -76,7 +76,11 @@ _SQLITE_SEARCH_DDL = (
     f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_ad AFTER DELETE ON articles BEGIN "
     f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text) "
     "VALUES ('delete', old.rowid, old.title, old.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_au AFTER UPDATE ON articles BEGIN "
+    # Only when the indexed columns change: the corpus steps update every new article's cluster,
+    # and re-indexing its text each time cost more than the clustering itself. Databases made
+    # before this have the trigger without "OF title, text" under the old name: dropped here.
+    f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_au",
+    f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_au_text AFTER UPDATE OF title, text ON articles BEGIN "
     f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, title, text) "
     "VALUES ('delete', old.rowid, old.title, old.text); "
     f"INSERT INTO {SEARCH_TABLE}(rowid, title, text) VALUES (new.rowid, new.title, new.text); END",
