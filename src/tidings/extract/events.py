@@ -574,23 +574,49 @@ class _Coder:
         self.options = patterns.options
         self.findings = findings
         import numpy
-        from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH
+        from spacy.attrs import HEAD, LEMMA, ORTH
         from spacy.strings import hash_string
+        from spacy.symbols import AUX, NOUN, PROPN, VERB
 
-        # Word, lemma and form ids and character offsets of every token in one call (a spaCy
-        # Token object per token costs more than most tests made on it). The ids stay in numpy:
-        # made into Python ints (64-bit hashes) they cost more than the tests made on them.
-        columns = (
-            doc.to_array([LOWER, LEMMA, ORTH, IDX, LENGTH]) if len(doc) else numpy.zeros((0, 5), "uint64")
-        )
-        self._id_columns = columns[:, :3]
-        lower = columns[:, 0]
+        from tidings.extract.coref import DocColumns
+
+        # The parse as per-token lists, shared with the stages before this one (the references
+        # stage builds them): the coder reads the same few attributes of the same tokens again and
+        # again, and a list lookup costs a fraction of the Token attribute it stands for.
+        doc_columns = getattr(findings.references, "columns", None)
+        if doc_columns is None or doc_columns.doc is not doc:
+            doc_columns = DocColumns(doc)
+        self._tokens: list[Token] = doc_columns.tokens  # ``doc[i]``
+        self._deps: list[str] = doc_columns.deps  # ``token.dep_``
+        self._lowers: list[str] = doc_columns.lowers  # ``token.lower_``
+        self._offsets: list[int] = doc_columns.idx  # ``token.idx``
+        self._texts: list[str] = doc_columns.texts  # ``token.text``
+        self._pos: list[int] = doc_columns.pos  # ``token.pos``, tested against these:
+        self._verb_pos = (VERB, AUX)  # ``token.pos_ in ("VERB", "AUX")``
+        self._noun_pos = (NOUN, PROPN)  # ``token.pos_ in ("NOUN", "PROPN")``
+
+        # Lemma and form ids and heads of every token in one call (a spaCy Token object per token
+        # costs more than most tests made on it). The word, lemma and form ids stay in numpy: made
+        # into Python ints (64-bit hashes) they cost more than the tests made on them.
+        columns = doc.to_array([LEMMA, ORTH, HEAD]) if len(doc) else numpy.zeros((0, 3), "uint64")
+        lower = numpy.array(doc_columns.lower_ids, dtype="uint64")
+        self._id_columns = (lower, columns[:, 0], columns[:, 1])  # LOWER, LEMMA, ORTH
+        # ``token.head.i`` (HEAD is the offset to the head, read back as signed)
+        self._heads: list[int] = (columns[:, 2].view("int64") + numpy.arange(len(doc))).tolist()
+        # ``list(token.children)`` of every token, in order: the coder reads the children of the
+        # same tokens many times (a verb's, for its subject, objects, negation, modality...), and
+        # ``children`` makes new Tokens each time
+        tokens, kids = self._tokens, [[] for _ in self._tokens]
+        for i, head in enumerate(self._heads):
+            if head != i:
+                kids[head].append(tokens[i])
+        self._kids: list[list[Token]] = kids
         self._and_or = frozenset(  # the tokens that are "and" or "or"
             ((lower == numpy.uint64(hash_string("and"))) | (lower == numpy.uint64(hash_string("or"))))
             .nonzero()[0]
             .tolist()
         )
-        offsets, lengths = columns[:, 3].tolist(), columns[:, 4].tolist()
+        offsets, texts = self._offsets, self._texts
         by_phrase: dict[tuple[int, int], list[Any]] = {}
         for mention in findings.actors:
             spans = getattr(mention, "spans", ())
@@ -605,7 +631,7 @@ class _Coder:
                 first <= last
                 and first < len(offsets)
                 and offsets[first] == start_char
-                and offsets[last] + lengths[last] == end_char
+                and offsets[last] + len(texts[last]) == end_char
             ):
                 # a mention aligned with its tokens: what char_span would say, without the Span
                 by_phrase.setdefault((first, last + 1), []).append(mention)
@@ -665,7 +691,6 @@ class _Coder:
         # (start, end, quote number) of every quoted passage, in the findings' order, once asked for
         self._quote_spans: list[tuple[int, int, int]] | None = None
         self._quote_ids: dict[int, str | None] = {}  # by quote number (an id is a hash: made once)
-        self._sent_cache: dict[tuple[int, int], list[Token]] = {}  # a sentence's tokens
         self._sentences: list[SpacySpan] | None = None
         self._sentence_starts: list[int] = []
         self._object_words_cache: dict[int, set[str]] = {}
@@ -682,13 +707,14 @@ class _Coder:
         return list(cached)
 
     def _np_tokens_uncached(self, head: Token) -> list[Token]:
+        deps = self._deps
         out: list[Token] = []
         stack = [head]
         while stack:
             t = stack.pop()
             out.append(t)
-            for c in t.children:
-                if c.dep_ not in _NP_EXCLUDE:
+            for c in self._kids[t.i]:
+                if deps[c.i] not in _NP_EXCLUDE:
                     stack.append(c)
         return sorted(out, key=lambda t: t.i)
 
@@ -705,7 +731,8 @@ class _Coder:
         heads = [head] + [c for c in head.conjuncts if c.i > head.i]
         # "Mordor, the Shire, Fornost and Bree": the parser reads a list member as an apposition;
         # in a coordination an apposition is one more member ("X, the state's foe" is not a list)
-        for appos in [c for h in list(heads) for c in h.children if c.dep_ == "appos"]:
+        deps = self._deps
+        for appos in [c for h in list(heads) for c in self._kids[h.i] if deps[c.i] == "appos"]:
             if _names_the_head(appos):
                 continue  # "his South Korean counterpart, Park Jae-won": one person, twice
             members = [appos] + [c for c in appos.conjuncts if c.i > appos.i]
@@ -722,7 +749,7 @@ class _Coder:
     def _actors_of_conjunct(self, head: Token) -> list[_Actor]:
         own = self.actor_at.get(head.i)
         np = self._np_tokens(head)
-        if any(t.i < head.i and t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN") for t in head.subtree):
+        if self._folds_coordination(head):
             # a coordination the parser folded into one phrase ("Fornost and the evil awful Gondor")
             found: list[_Actor] = []
             for t in np:
@@ -753,6 +780,16 @@ class _Coder:
             if a is not None and a.key not in {x.key for x in group}:
                 group.append(a)
         return group
+
+    def _folds_coordination(self, head: Token) -> bool:
+        """Whether a conjoined noun stands left of the head in its subtree ("Fornost and Gondor"
+        read as one phrase headed by "Gondor")."""
+        deps, pos, noun_pos = self._deps, self._pos, self._noun_pos
+        # the subtree's words left of the head lie between its left edge and the head: most
+        # phrases have no conjoined noun there, and the subtree is only walked when one does
+        if not any(deps[j] == "conj" and pos[j] in noun_pos for j in range(head.left_edge.i, head.i)):
+            return False
+        return any(t.i < head.i and deps[t.i] == "conj" and pos[t.i] in noun_pos for t in head.subtree)
 
     def _coordinated_inside(self, outer: _Actor) -> list[_Actor]:
         """Actors nested in a coordination read as one phrase ("Arnor, Calenardhon and the evil
@@ -809,50 +846,54 @@ class _Coder:
         return list(heads), passive, inherited
 
     def _subject_uncached(self, verb: Token) -> tuple[list[Token], bool, bool]:
+        deps = self._deps
         t = verb
         inherited = False
         for _ in range(MAX_SUBJECT_HOPS + 1):
-            holders = [t] + [c for c in t.children if c.dep_ in ("aux", "auxpass")]
-            heads = [c for h in holders for c in h.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")]
+            children = self._kids[t.i]
+            holders = [children] + [self._kids[c.i] for c in children if deps[c.i] in ("aux", "auxpass")]
+            heads = [c for kids in holders for c in kids if deps[c.i] in ("nsubj", "csubj", "nsubjpass")]
             if heads:
                 passive = not inherited and (
-                    any(c.dep_ == "nsubjpass" for c in heads) or any(c.dep_ == "auxpass" for c in t.children)
+                    any(deps[c.i] == "nsubjpass" for c in heads)
+                    or any(deps[c.i] == "auxpass" for c in children)
                 )
                 return sorted(heads, key=lambda c: c.i), passive, inherited
-            if t.dep_ == "xcomp":
-                obj = next((c for c in t.head.children if c.dep_ in ("dobj", "obj")), None)
+            dep = deps[t.i]
+            if dep == "xcomp":
+                obj = next((c for c in self._kids[t.head.i] if c.dep_ in ("dobj", "obj")), None)
                 if obj is not None and t.head.lemma_.lower() not in {"promise", "vow", "pledge"}:
                     return [obj], False, True
                 t, inherited = t.head, True
                 continue
-            if t.dep_ in ("conj", "acomp"):
+            if dep in ("conj", "acomp"):
                 t, inherited = t.head, True
                 continue
-            if t.dep_ == "attr" and t.tag_ == "VBG" and t.head.lemma_ == "be":
+            if dep == "attr" and t.tag_ == "VBG" and t.head.lemma_ == "be":
                 # "Qatar is mediating": a progressive the parser read as "is" + attribute
                 t = t.head
                 continue
-            if t.dep_ == "relcl":
+            if dep == "relcl":
                 return [t.head], False, True
-            if t.dep_ == "acl" and t.head.pos_ == "NOUN":
+            if dep == "acl" and t.head.pos_ == "NOUN":
                 # "Sweden's decision to suspend aid": the possessor decides and acts
-                owners = [c for c in t.head.children if c.dep_ == "poss"]
+                owners = [c for c in self._kids[t.head.i] if c.dep_ == "poss"]
                 if owners:
                     return owners, False, True
                 break
             if (
-                t.dep_ == "advcl"
+                dep == "advcl"
                 and self.options.inherit_participles
                 and t.tag_ == "VB"
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in self._kids[t.i])
             ):
                 # "students marched to demand the release": the marchers demand
                 t, inherited = t.head, True
                 continue
-            if t.dep_ == "advcl" and t.tag_ == "VBG" and self.options.inherit_participles:
+            if dep == "advcl" and t.tag_ == "VBG" and self.options.inherit_participles:
                 t, inherited = t.head, True
                 continue
-            if t.dep_ == "pcomp" and t.head.dep_ == "prep" and self.options.inherit_participles:
+            if dep == "pcomp" and t.head.dep_ == "prep" and self.options.inherit_participles:
                 # "after meeting the president", "by resuming talks"
                 t, inherited = t.head.head, True
                 continue
@@ -870,15 +911,15 @@ class _Coder:
     def _between(self, heads: Sequence[Token]) -> list[_Actor]:
         """The actors of a "between X and Y" phrase on a subject ("ties between Seoul and Tokyo")."""
         for h in heads:
-            for c in h.children:
+            for c in self._kids[h.i]:
                 if c.dep_ == "prep" and c.lower_ == "between":
-                    return self.actors_of(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    return self.actors_of(next((g for g in self._kids[c.i] if g.dep_ == "pobj"), None))
         return []
 
     def passive_agent(self, verb: Token) -> Token | None:
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ == "agent":
-                return next((g for g in c.children if g.dep_ == "pobj"), None)
+                return next((g for g in self._kids[c.i] if g.dep_ == "pobj"), None)
         return None
 
     def phrase_tokens(self, verb: Token, scope: str) -> list[Token]:
@@ -892,12 +933,12 @@ class _Coder:
     def _phrase_tokens_uncached(self, verb: Token, scope: str) -> list[Token]:
         exclude = _VP_EXCLUDE_PHRASE if scope == "phrase" else _VP_EXCLUDE_CLAUSE
         out: list[Token] = []
-        stack = [c for c in verb.children if c.i > verb.i and c.dep_ not in exclude]
+        stack = [c for c in self._kids[verb.i] if c.i > verb.i and c.dep_ not in exclude]
         if scope == "phrase":
             # "left ... for meetings with Arnor": conjoined nouns inside objects stay in
             stack = [
                 c
-                for c in verb.children
+                for c in self._kids[verb.i]
                 if c.i > verb.i
                 and not (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
                 and c.dep_ not in ("cc", "parataxis")
@@ -905,7 +946,7 @@ class _Coder:
         while stack:
             t = stack.pop()
             out.append(t)
-            for c in t.children:
+            for c in self._kids[t.i]:
                 if scope == "phrase" and c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
                     continue
                 if scope != "phrase" and c.dep_ in ("relcl", "advcl", "ccomp", "parataxis"):
@@ -916,41 +957,41 @@ class _Coder:
     def negated(self, verb: Token) -> bool:
         """Negated by "not"/"never" on the verb or a verb above it, or by "refused to"/"failed to"."""
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.patterns.negating_verbs:
-            return not any(c.dep_ == "neg" for c in verb.head.children)
+            return not any(c.dep_ == "neg" for c in self._kids[verb.head.i])
         if any(
             c.dep_ == "neg" or c.lower_ in _NEGATION_WORDS and c.dep_ in ("advmod", "neg")
-            for c in verb.children
+            for c in self._kids[verb.i]
         ):
             return True
         if (
             verb.dep_ == "conj"
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
-            and any(c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in verb.head.children)
-            and any(c.dep_ == "neg" for c in verb.head.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in self._kids[verb.i])
+            and any(c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in self._kids[verb.head.i])
+            and any(c.dep_ == "neg" for c in self._kids[verb.head.i])
         ):
             return True  # "did not confirm or deny": the negation covers both verbs
         # "failed to", "refused to" are coded by their own patterns; "did not agree to share"
         head = verb
         while head.dep_ in ("xcomp",) and head.head.i != head.i:
             head = head.head
-            if any(c.dep_ == "neg" for c in head.children):
+            if any(c.dep_ == "neg" for c in self._kids[head.i]):
                 return True
         return False
 
     def modality(self, verb: Token) -> str | None:
         """The cue that makes the event uncertain: a modal auxiliary, a planning verb, a condition."""
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ == "aux" and c.lemma_.lower() in self.patterns.modal_aux:
                 return c.lemma_.lower()
         t = verb
         for _ in range(MAX_SUBJECT_HOPS):
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in self._kids[t.i]):
                 return "if"
             if t.dep_ in ("xcomp", "acomp", "conj") and t.head.i != t.i:
                 parent = t.head
                 if t.dep_ == "xcomp" and parent.lemma_.lower() in self.patterns.modal_verbs:
                     return self.patterns.modal_verbs[parent.lemma_.lower()]
-                for c in parent.children:
+                for c in self._kids[parent.i]:
                     if c.dep_ == "aux" and c.lemma_.lower() in self.patterns.modal_aux:
                         return c.lemma_.lower()
                 t = parent
@@ -959,7 +1000,7 @@ class _Coder:
         return None
 
     def appeal_cue(self, verb: Token) -> str | None:
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ == "aux" and c.lemma_.lower() in self.patterns.appeal_aux:
                 return c.lemma_.lower()
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("need", "have", "ought"):
@@ -994,12 +1035,6 @@ class _Coder:
             self._sentences = list(self.doc.sents)
             self._sentence_starts = [s.start for s in self._sentences]
         return self._sentences[bisect.bisect_right(self._sentence_starts, token.i) - 1]
-
-    def _sentence_tokens(self, sent: SpacySpan) -> list[Token]:
-        tokens = self._sent_cache.get((sent.start, sent.end))
-        if tokens is None:
-            tokens = self._sent_cache[(sent.start, sent.end)] = list(sent)
-        return tokens
 
     def _match_elements(
         self,
@@ -1079,11 +1114,12 @@ class _Coder:
     def match(self, pattern: Pattern, head: Token, sent: SpacySpan) -> dict[str, _Actor] | None:
         """Check a pattern's constraints at a head token; returns actor slots filled by the pattern."""
         if pattern.particle and not any(
-            c.dep_ in ("prt", "advmod", "prep") and c.lower_ == pattern.particle for c in head.children
+            c.dep_ in ("prt", "advmod", "prep") and c.lower_ == pattern.particle for c in self._kids[head.i]
         ):
             return None
         if pattern.preps and not any(
-            c.dep_ in ("prep", "agent", "dative", "prt") and c.lower_ in pattern.preps for c in head.children
+            c.dep_ in ("prep", "agent", "dative", "prt") and c.lower_ in pattern.preps
+            for c in self._kids[head.i]
         ):
             return None
         if pattern.objects and not self._object_matches(head, pattern.objects):
@@ -1105,7 +1141,7 @@ class _Coder:
         if pattern.before:
             before = self._before_cache.get(head.i)
             if before is None:  # the sentence's words before the head, nearest first
-                before = self._before_cache[head.i] = self._sentence_tokens(sent)[: head.i - sent.start][::-1]
+                before = self._before_cache[head.i] = self._tokens[sent.start : head.i][::-1]
             elements = tuple(reversed(pattern.before))
             # reading leftwards, element k must touch the element read before it when that one is glued
             glues = [pattern.verb_glued] + [e.glued for e in elements[:-1]]
@@ -1124,7 +1160,7 @@ class _Coder:
     def _object_words(self, head: Token) -> set[str]:
         """Every word by which an object pattern can match this head (see ``_object_matches``)."""
         out: set[str] = set()
-        children = list(head.children)
+        children = list(self._kids[head.i])
         # "sent tents and medical supplies": every conjoined object counts
         children += [g for c in children if c.dep_ in ("dobj", "obj") for g in c.conjuncts]
         for c in children:
@@ -1132,10 +1168,10 @@ class _Coder:
                 head.pos_ == "NOUN" and c.dep_ in ("compound", "amod")
             ):
                 out |= {c.lemma_.lower(), c.lower_} | {
-                    g.lemma_.lower() for g in c.children if g.dep_ in ("compound", "amod")
+                    g.lemma_.lower() for g in self._kids[c.i] if g.dep_ in ("compound", "amod")
                 }
             if c.dep_ == "prep":  # "calls for sanctions": object of the required preposition
-                for g in c.children:
+                for g in self._kids[c.i]:
                     if g.dep_ == "pobj":
                         out |= {g.lemma_.lower(), g.lower_}
         return out
@@ -1151,6 +1187,7 @@ class _Coder:
                 return []
         # only a token whose word or lemma heads some pattern is looked at
         candidates = self._candidate_tokens()
+        actor_tokens = sorted(self.actor_at)
         self._sentences = list(self.doc.sents)
         self._sentence_starts = [s.start for s in self._sentences]
         for s_index, sent in enumerate(self._sentences):
@@ -1158,12 +1195,17 @@ class _Coder:
             last = bisect.bisect_left(candidates, sent.end)
             if first == last:
                 continue  # no candidate pattern in the sentence
+            k = bisect.bisect_left(actor_tokens, sent.start)
+            if k == len(actor_tokens) or actor_tokens[k] >= sent.end:
+                # no actor in the sentence: every source and target is an actor the coder reaches
+                # through the sentence's own parse, so none of its candidates can code an event
+                continue
             if sentence_discards:
                 lower = [t.lower_ for t in sent]
                 if any(_contains_seq(lower, seq) for seq in sentence_discards):
                     continue
             for i in candidates[first:last]:
-                events.extend(self._code_token(self.doc[i], sent, s_index))
+                events.extend(self._code_token(self._tokens[i], sent, s_index))
         return _dedupe(events)
 
     def _candidate_tokens(self) -> list[int]:
@@ -1171,7 +1213,7 @@ class _Coder:
         import numpy
 
         patterns = self.patterns
-        lower_ids, lemma_ids, orth_ids = self._id_columns.T
+        lower_ids, lemma_ids, orth_ids = self._id_columns
         words = patterns.head_hash_array
         if len(words):
             at = words.searchsorted(lower_ids)
@@ -1197,18 +1239,22 @@ class _Coder:
         return found
 
     def _code_token(self, token: Token, sent: SpacySpan, s_index: int) -> list[EventMention]:
-        if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
+        i = token.i
+        pos = self._pos[i]
+        is_verb_pos = pos in self._verb_pos
+        if is_verb_pos or token.tag_.startswith("VB"):
             kind = "verb"
-        elif token.pos_ in ("NOUN", "PROPN") and self.options.nouns:
+        elif pos in self._noun_pos and self.options.nouns:
             kind = "noun"
         else:
             return []
-        if token.head.i != token.i and token.head.lower_ in NEGATING_PREPOSITIONS:
+        head = self._heads[i]
+        if head != i and self._lowers[head] in NEGATING_PREPOSITIONS:
             return []  # "charged at the crowd without warning": the warning did not happen
         if kind == "noun" and self._names_or_modifies(token):
             return []
         for pattern in self.patterns.candidates(token, kind):
-            if kind == "verb" and not pattern.forms and token.pos_ not in ("VERB", "AUX"):
+            if kind == "verb" and not pattern.forms and not is_verb_pos:
                 continue
             roles = self.match(pattern, token, sent)
             if roles is None:
@@ -1239,7 +1285,9 @@ class _Coder:
             # "a law against threatening the king", "a resolution criticising Iran": a generic or
             # hypothetical action with nobody doing it is not an event
             return []
-        to_infinitive = verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        to_infinitive = verb.tag_ == "VB" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in self._kids[verb.i]
+        )
         if (
             to_infinitive
             and not passive
@@ -1315,7 +1363,7 @@ class _Coder:
         is_verb = clause.pos_ in ("VERB", "AUX") or clause.tag_.startswith("VB")
         negated = self.negated(clause) if is_verb else False
         if trigger.i != clause.i or not is_verb:
-            negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children)
+            negated = negated or any(c.dep_ == "det" and c.lower_ == "no" for c in self._kids[trigger.i])
         modal = self.modality(clause) if is_verb else None
         quote_id = self._quote_for(trigger)
         speaker_head = self.speech_head(clause) if is_verb else None
@@ -1401,7 +1449,7 @@ class _Coder:
         release the fishermen" is an appeal to yield (025x), by the appeal map."""
         if not (self.options.apply_maps and pattern.code and pattern.code == "020"):
             return pattern
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ != "xcomp":
                 continue
             for cand in self.patterns.candidates(c, "verb"):
@@ -1417,7 +1465,7 @@ class _Coder:
         """ "refused to sign the agreement": the complement is coded, negated, instead of "refuse"."""
         if verb.lemma_.lower() not in self.patterns.negating_verbs:
             return False
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ == "xcomp" and self._has_coded_pattern(c):
                 return True
         return False
@@ -1486,14 +1534,14 @@ class _Coder:
         for code in source_codes:
             exclude.update(self._keys_by_code.get(code, ()))
         # the pattern names the prepositions that introduce the target
-        for prep_holder in [verb] + [c for c in verb.children if c.dep_ in ("dobj", "obj")]:
-            for c in prep_holder.children:
+        for prep_holder in [verb] + [c for c in self._kids[verb.i] if c.dep_ in ("dobj", "obj")]:
+            for c in self._kids[prep_holder.i]:
                 if c.dep_ in ("prep", "dative") and c.lower_ in pattern.target_preps:
-                    pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    pobj = next((g for g in self._kids[c.i] if g.dep_ == "pobj"), None)
                     found = [a for a in self.actors_of(pobj) if a.key not in exclude]
                     if found:
                         return found
-        for c in verb.children:
+        for c in self._kids[verb.i]:
             if c.dep_ in ("dobj", "obj", "dative", "attr", "oprd"):
                 found = [a for a in self.actors_of(c) if a.key not in exclude]
                 if found:
@@ -1541,24 +1589,24 @@ class _Coder:
         targets: list[_Actor] = []
         # source: possessor ("Ankara's incursion"), actor modifier ("a Russian airstrike"),
         # a by/from phrase, or the subject of the light verb that carries the noun
-        for c in noun.children:
+        for c in self._kids[noun.i]:
             if c.dep_ == "poss":
                 sources = self.actors_of(c)
         if not sources:
-            for c in noun.children:
+            for c in self._kids[noun.i]:
                 if c.dep_ in ("compound", "amod", "nmod") and self.actor_at.get(c.i) is not None:
                     sources = self.actors_of(c)
                     break
         source_holders = [noun] + ([verb] if verb is not None and noun.dep_ in ("dobj", "obj") else [])
         for holder in source_holders:
-            for c in holder.children:
+            for c in self._kids[holder.i]:
                 if (
                     c.dep_ in ("prep", "agent")
                     and c.lower_ in (pattern.source_preps or ("by",))
                     and not sources
                 ):
                     # "a rebuke from Paris", "drew criticism from Washington"
-                    sources = self.actors_of(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    sources = self.actors_of(next((g for g in self._kids[c.i] if g.dep_ == "pobj"), None))
         holders = [noun]
         carried = (
             verb is not None
@@ -1571,9 +1619,9 @@ class _Coder:
         if carried and verb is not None:
             holders.append(verb)  # "held talks with X": the preposition may hang on the verb
         for holder in holders:
-            for c in holder.children:
+            for c in self._kids[holder.i]:
                 if c.dep_ == "prep" and c.lower_ in pattern.target_preps:
-                    found = self.actors_of(next((g for g in c.children if g.dep_ == "pobj"), None))
+                    found = self.actors_of(next((g for g in self._kids[c.i] if g.dep_ == "pobj"), None))
                     found = [a for a in found if a.key not in {x.key for x in sources}]
                     if found:
                         targets = found
@@ -1588,10 +1636,10 @@ class _Coder:
                 from_verb = bool(sources)
                 if inherited:
                     confidence = min(confidence, CONFIDENCE_ONE_SIDED)
-        between = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        between = next((c for c in self._kids[noun.i] if c.dep_ == "prep" and c.lower_ == "between"), None)
         if between is not None and not sources:
             # "talks between Gondor and Osgiliath": each is the other's counterpart
-            sources = self.actors_of(next((g for g in between.children if g.dep_ == "pobj"), None))
+            sources = self.actors_of(next((g for g in self._kids[between.i] if g.dep_ == "pobj"), None))
         if len(sources) < 2:
             sources = [a for a in sources if a.key not in {t.key for t in targets}]
         if not sources and not targets:
@@ -1657,11 +1705,10 @@ class _Coder:
                 return None
         if modal:
             confidence *= CONFIDENCE_MODAL_FACTOR
-        spans = [Span(trigger.idx, trigger.idx + len(trigger.text))]
+        spans = [self._char_span(trigger.i, trigger.i + 1)]
         for a in (src, tgt):
             if a is not None:
-                s = self.doc[a.start : a.end]
-                spans.append(Span(s.start_char, s.end_char))
+                spans.append(self._char_span(a.start, a.end))
         # ``_dedupe`` keeps the first event with these spans and rule: a later one is not built
         seen = (tuple(spans), rule)
         if seen in self._emitted:
@@ -1705,6 +1752,10 @@ class _Coder:
             quote_id=quote_id,
             event_key=self._event_key(date, src_m, tgt_m, src_code, tgt_code, code, place),
         )
+
+    def _char_span(self, start: int, end: int) -> Span:
+        """The characters of tokens ``start:end`` (``doc[start:end]``'s, without the spaCy Span)."""
+        return Span(self._offsets[start], self._offsets[end - 1] + len(self._texts[end - 1]))
 
     def _entry(self, code: str) -> Any:
         """The codebook entry of a code (looked up once per document and code)."""
