@@ -234,3 +234,20 @@ def test_pool_workers_run_one_blas_thread_each() -> None:
     with ctx.Pool(1, initializer=run._init_pool_worker, initargs=(None, {})) as pool:
         threads = pool.map(_blas_threads_in_pool_worker, [0])[0]
     assert threads and all(n == 1 for n in threads)
+
+
+def test_batches_end_in_small_ones_when_several_workers_share_them() -> None:
+    """Whole batches until the look-ahead sees the end, then quarter batches, so that the workers
+    finish together; every item once, in order."""
+    from tidings.run import _batches
+
+    items = list(range(1000))
+    batches = list(_batches(iter(items), 64, tail=128))  # type: ignore[arg-type]
+    assert [i for b in batches for i in b] == items
+    sizes = [len(b) for b in batches]
+    whole = sizes.index(16)
+    assert set(sizes[:whole]) == {64} and max(sizes[whole:]) == 16
+    assert 128 <= sum(sizes[whole:]) < 128 + 64
+    assert [len(b) for b in _batches(iter(range(10)), 4)] == [4, 4, 2]  # type: ignore[arg-type]
+    assert [len(b) for b in _batches(iter(range(10)), 4, tail=8)] == [1] * 10  # type: ignore[arg-type]
+    assert list(_batches(iter([]), 64, tail=128)) == []

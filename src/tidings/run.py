@@ -164,15 +164,22 @@ def versions_for(model: str | None, knowledge_options: dict[str, Any]) -> Versio
     )
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+def _batches(items: Iterable[Article], size: int, tail: int = 0) -> Iterator[list[Article]]:
+    """``items`` in batches of ``size``; with ``tail``, the last ``tail`` to ``tail + size - 1``
+    items go out in batches of a quarter of ``size``.
+
+    Several workers finish a run together only if the last batches are small: with whole batches
+    one worker could still be parsing a batch for seconds while the others have nothing left. The
+    end is seen by reading ``size + tail`` items ahead, a bounded look-ahead.
+    """
+    ahead: deque[Article] = deque()
     for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        ahead.append(item)
+        if len(ahead) >= size + tail:
+            yield [ahead.popleft() for _ in range(size)]
+    small = max(1, size // 4) if tail else size
+    while ahead:
+        yield [ahead.popleft() for _ in range(min(small, len(ahead)))]
 
 
 def ingest(
@@ -257,8 +264,10 @@ def ingest(
         if on_progress:
             on_progress(report)
 
-    batches = _batches(fresh_articles(), batch_size)
     engine = engine or LocalEngine(workers=workers, model=model, knowledge_options=knowledge_options)
+    # A tail of small batches when several workers share the work (see _batches).
+    tail = batch_size * workers if workers > 1 else 0
+    batches = _batches(fresh_articles(), batch_size, tail)
     # Bring the corpus steps up to date once the whole input is read, while the workers finish
     # the last batches (cores otherwise idle at the end of a run); after the run they then only
     # have those batches left. Both steps are incremental, so this gives the same result.
