@@ -22,9 +22,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress, count
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tidings.extract.coref import DocColumns
+from tidings.extract.coref import DocColumns, token_strings
 from tidings.knowledge.kb import (
     NON_COUNTRY_CODES,
     Actor,
@@ -249,8 +250,13 @@ class _Resolver:
         self.tokens = columns.tokens
         self.sent_of = columns.sent_of
         self.words = columns.texts
-        lowers = columns.lowers
-        keys = [w.replace("’", "'") for w in lowers] if any("’" in w for w in set(lowers)) else lowers
+        self.deps = columns.deps
+        self.lowers = lowers = columns.lowers
+        self.pos_ = token_strings(doc, columns.pos)  # ``token.pos_``
+        self.person_label = doc.vocab.strings["PERSON"]  # ``token.ent_type`` of a PERSON entity
+        # A lowercase word holds "’" where its text does ("’" has no case), and the text of the
+        # document is built anyway for the mentions' texts.
+        keys = [w.replace("’", "'") for w in lowers] if "’" in columns.text else lowers
         self.match_of: dict[int, Match] = {}
         for m in kb.find(self.words, keys=keys):
             for i in range(m.start, m.end):
@@ -428,10 +434,11 @@ class _Resolver:
         dateline = (self.article.dateline or "").strip()
         if not dateline:
             return range(0)
-        # The opening tokens suffice (doc.text rebuilds the whole document from its tokens).
-        text = self.doc[:DATELINE_TOKENS].text if len(self.doc) > DATELINE_TOKENS else self.doc.text
+        # The opening tokens suffice.
+        columns = self.columns
+        text = columns.span_text(0, DATELINE_TOKENS) if columns.n > DATELINE_TOKENS else columns.text
         if len(text) < len(dateline) + (len(text) - len(text.lstrip())):
-            text = self.doc.text
+            text = columns.text
         lead = len(text) - len(text.lstrip())
         if not text[lead:].upper().startswith(dateline.upper()):
             return range(0)
@@ -457,9 +464,12 @@ class _Resolver:
         columns = self.columns
         deps, lowers, ent_types = columns.deps, columns.lowers, columns.ent_type_ids
         by_token = self.refs.by_token if self.refs is not None else None
-        for i, pos in enumerate(columns.pos):  # ``pos``: the integer id, cheaper than the string
-            if pos != NOUN and pos != PROPN and pos != PRON and i not in match_of:
-                continue
+        pos_ids = columns.pos  # the integer ids, cheaper than the strings
+        # Nouns, names, pronouns and knowledge-base phrases, in order (picked out without a Python
+        # loop over every token).
+        nominal = compress(count(), map(frozenset((NOUN, PROPN, PRON)).__contains__, pos_ids))
+        for i in sorted(match_of.keys() | nominal):
+            pos = pos_ids[i]
             if i in dateline:
                 continue
             m = match_of.get(i)
@@ -484,10 +494,11 @@ class _Resolver:
                     continue  # a pronoun coreference left unresolved links to no one
                 yield tokens[i]
 
-    @staticmethod
-    def _conjunct_of_modifier(token: Token) -> bool:
+    def _conjunct_of_modifier(self, token: Token) -> bool:
         """Whether a token is a later conjunct of a noun's premodifier ("Chinese" in "Russian and
         Chinese diplomats"): the phrase is read from the noun it modifies."""
+        if self.deps[token.i] != "conj":
+            return False  # most heads: no conjunct at all
         first = token
         while first.dep_ == "conj" and first.head.i < first.i:
             first = first.head
@@ -498,17 +509,17 @@ class _Resolver:
         adjective do not); names, metonyms and modifiers always count."""
         if m.entry.form != "agent":
             return True
-        last = self.tokens[m.end - 1]
-        if last.pos_ in AGENT_POS:
+        last = m.end - 1
+        if self.pos_[last] in AGENT_POS:
             return True
         # A sector word used as an adjective still names the sector ("Russian military instructors",
         # "Iranian dissident communities"), except the words whose adjective means something else
         # ("official figures"; ``not_as_adjective`` in agents.yaml).
         agent = m.entry.agent
         return (
-            last.pos_ == "ADJ"
+            self.pos_[last] == "ADJ"
             and agent is not None
-            and last.dep_ in MODIFIER_DEPS
+            and self.deps[last] in MODIFIER_DEPS
             and word_key(agent.phrase) not in self.kb.not_as_adjective
         )
 
@@ -517,15 +528,16 @@ class _Resolver:
         if m is not None and m.entry.actor_id:
             actor = self.kb.actor(m.entry.actor_id)
             return actor is not None and actor.kind == "person"
-        return token.ent_type_ == "PERSON"
+        return self.columns.ent_type_ids[token.i] == self.person_label
 
     # ---- phrases ----------------------------------------------------------------------------
 
     def _phrase(self, head: Token) -> tuple[int, int, Token | None]:
         """Token range of the noun phrase headed by ``head``, and the object of a membership PP."""
+        deps, lowers = self.deps, self.lowers
         start = head.i
         for child in head.lefts:
-            if child.dep_ in NOT_PREMODIFIER_DEPS:
+            if deps[child.i] in NOT_PREMODIFIER_DEPS:
                 continue
             start = min(start, child.left_edge.i)
         if head.i >= self.dateline.stop:
@@ -539,9 +551,10 @@ class _Resolver:
         pobj = None
         person = self._is_person_token(head)
         for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ in (PERSON_PREPS if person else MEMBERSHIP_PREPS):
-                objs = [c for c in child.children if c.dep_ == "pobj"]
-                if objs and self._names_body(objs[0], locative=child.lower_ in LOCATIVE_PREPS):
+            c = child.i
+            if deps[c] == "prep" and lowers[c] in (PERSON_PREPS if person else MEMBERSHIP_PREPS):
+                objs = [o for o in child.children if deps[o.i] == "pobj"]
+                if objs and self._names_body(objs[0], locative=lowers[c] in LOCATIVE_PREPS):
                     pobj = objs[0]
                 break
         return start, end, pobj
@@ -602,13 +615,13 @@ class _Resolver:
         ordered = sorted(bodies, key=lambda b: b[2])
         chains: list[list[tuple[Actor, Entry, tuple[int, int]]]] = [[ordered[0]]]
         for body in ordered[1:]:
-            gap = self.doc[chains[-1][-1][2][1] : body[2][0]]
+            gap = range(chains[-1][-1][2][1], body[2][0])
             # coordinators, then perhaps the next body's own determiner and adjectives
             # ("Fornost and the evil awful Gondor")
             n = 0
-            while n < len(gap) and gap[n].lower_ in COORDINATORS:
+            while n < len(gap) and self.lowers[gap[n]] in COORDINATORS:
                 n += 1
-            if n and all(t.pos_ in ("DET", "ADJ", "ADV") for t in gap[n:]):
+            if n and all(self.pos_[i] in ("DET", "ADJ", "ADV") for i in gap[n:]):
                 chains[-1].append(body)
             else:
                 chains.append([body])
@@ -652,22 +665,22 @@ class _Resolver:
         # Parsers often attach a second body to the head noun instead ("Lawmakers in Fornost and
         # Gondor" with Gondor a conjunct of "Lawmakers"): take bodies that follow the object,
         # joined by coordinators only, and that end the noun phrase.
-        doc, sent_end = self.doc, pobj.sent.end
+        lowers, sent_end = self.lowers, pobj.sent.end
         j = last + 1
-        while j < sent_end and doc[j].lower_ in COORDINATORS:
+        while j < sent_end and lowers[j] in COORDINATORS:
             k = j
-            while k < sent_end and doc[k].lower_ in COORDINATORS:
+            while k < sent_end and lowers[k] in COORDINATORS:
                 k += 1
             m = self.match_of.get(k)
             if m is None or m.start != k or not m.entry.actor_id or m.entry.form in ("agent", "modifier"):
                 break
             actor = self.kb.actor(m.entry.actor_id)
-            after = doc[m.end] if m.end < sent_end else None
+            after = self.tokens[m.end] if m.end < sent_end else None
             if (
                 actor is None
                 or actor.kind == "person"
                 or any(i in self.consumed for i in range(m.start, m.end))
-                or (after is not None and (after.pos_ in AGENT_POS or after.tag_ == "POS"))
+                or (after is not None and (self.pos_[after.i] in AGENT_POS or after.tag_ == "POS"))
             ):
                 break
             reading.coordinated.append((actor, m.entry, (m.start, m.end)))
@@ -738,7 +751,7 @@ class _Resolver:
     # ---- one mention --------------------------------------------------------------------------
 
     def _mention_for(self, head: Token) -> ActorMention | None:
-        if head.pos_ == "PRON":
+        if self.pos_[head.i] == "PRON":
             return self._linked(head, head.i, head.i + 1, head.i, head.i + 1, "coref")
         start, end, pobj = self._phrase(head)
         reading = self._read(start, end, head.i)
@@ -800,8 +813,8 @@ class _Resolver:
             reading.base is not None
             and reading.base_span is not None
             and reading.base_span[0] <= head.i < reading.base_span[1]
-            and head.dep_ == "pobj"
-            and head.head.lower_ in LOCATIVE_PREPS
+            and self.deps[head.i] == "pobj"
+            and self.lowers[head.head.i] in LOCATIVE_PREPS
         )
         if is_place and reading.base_entry is not None and reading.base_entry.form == "capital":
             return None
@@ -894,15 +907,15 @@ class _Resolver:
         if (
             referent is not None
             and referent.kind == "person"
-            and head.pos_ == "PROPN"
+            and self.pos_[head.i] == "PROPN"
             and (ent is None or ent.label_ in MISLABELS)
             and referent.id not in self.by_referent
         ):
             return head.i, head.i + 1
         if (
             self.refs is None
-            and head.pos_ == "PROPN"
-            and head.lower_ in self.by_surname
+            and self.pos_[head.i] == "PROPN"
+            and self.lowers[head.i] in self.by_surname
             and (ent is None or ent.label_ in MISLABELS | ACTOR_LABELS_PERSON)
         ):
             return head.i, head.i + 1
@@ -916,7 +929,7 @@ class _Resolver:
         if end >= len(doc) - 1 or self.words[end] != ",":
             return None
         for child in head.rights:
-            if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > end:
+            if self.deps[child.i] == "appos" and self.pos_[child.i] == "PROPN" and child.i > end:
                 named = self._name_at(child, end + 1)
                 if named is not None and named[0] == end + 1:
                     return named
@@ -944,11 +957,11 @@ class _Resolver:
         start = token.i
         while (
             start - 1 >= lower
-            and self.doc[start - 1].pos_ == "PROPN"
-            and self.doc[start - 1].dep_ in ("compound", "flat")
+            and self.pos_[start - 1] == "PROPN"
+            and self.deps[start - 1] in ("compound", "flat")
         ):
             start -= 1
-        if not all(t.text[:1].isupper() for t in self.doc[start : token.i + 1]):
+        if not all(w[:1].isupper() for w in self.words[start : token.i + 1]):
             return None
         return start, token.i + 1
 
@@ -1029,7 +1042,7 @@ class _Resolver:
             return []
         code, _country, sectors = self._code(country_reading)
         title_agent = agents[-1] if agents else None
-        title = self.doc[title_agent[1] : title_agent[2]].text if title_agent else "former"
+        title = self.columns.span_text(title_agent[1], title_agent[2]) if title_agent else "former"
         return [(title, code, sectors, (start, name_start))]
 
     def _appositive_titles(
@@ -1043,7 +1056,7 @@ class _Resolver:
                 spans.append((span.start, span.end, span.root.i))
         else:
             for child in head.children:
-                if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"}:
+                if self.deps[child.i] == "appos" and self.pos_[child.i] in {"NOUN", "PROPN"}:
                     spans.append((child.left_edge.i, child.right_edge.i + 1, child.i))
         out = []
         for s, e, root in spans:
@@ -1053,7 +1066,7 @@ class _Resolver:
             # An "of"-PP inside the appositive names the body: "the foreign minister of Chile".
             code, _country, sectors = self._code(reading)
             agent = self._title_agent_at(reading, root)
-            out.append((self.doc[agent[1] : agent[2]].text, code, sectors, (s, e)))
+            out.append((self.columns.span_text(agent[1], agent[2]), code, sectors, (s, e)))
         return out
 
     def _title_agent_at(self, reading: _Reading, root: int) -> tuple[Agent, int, int]:
@@ -1160,9 +1173,8 @@ class _Resolver:
         key = (actor_id, title.lower(), code)
         if key in self.learned:
             return
-        while end > start + 1 and self.doc[end - 1].is_punct:
+        while end > start + 1 and self.tokens[end - 1].is_punct:
             end -= 1  # "Turkey's deputy foreign minister," -> without the comma
-        span = self.doc[start:end]
         self.learned[key] = LearnedRole(
             actor_id=actor_id,
             name=name,
@@ -1174,8 +1186,8 @@ class _Resolver:
             article_id=self.article.id,
             date=self.day,
             sentence=self.sent_of[start],
-            spans=(Span(span.start_char, span.end_char),),
-            text=span.text,
+            spans=(self._char_span(start, end),),
+            text=self.columns.span_text(start, end),
             known=known,
             conflict=conflict,
         )
@@ -1191,8 +1203,8 @@ class _Resolver:
         res = None
         if referent is not None:
             res = self.by_referent.get(referent.id)
-        elif self.refs is None and head.pos_ == "PROPN":
-            res = self.by_surname.get(head.lower_)
+        elif self.refs is None and self.pos_[head.i] == "PROPN":
+            res = self.by_surname.get(self.lowers[head.i])
         if res is None:
             return None
         return self._emit(start, end, hs, he, replace(res, how=how), referent)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
@@ -347,6 +348,7 @@ def transliterate(text: str) -> str:
     return folded.encode("ascii", "ignore").decode()
 
 
+@lru_cache(maxsize=4096)  # the same names come back in every article that mentions them
 def slug(text: str) -> str:
     """A readable, stable id part: the name transliterated to lowercase ASCII letters and digits
     joined by hyphens ("Kemal Aydın" -> "kemal-aydin"); a hash when nothing ASCII is left."""
@@ -359,6 +361,11 @@ def combine_code(country: str | None, sectors: Sequence[str], prefixes: Sequence
     Agent codes already present in the base code are not repeated ("USAGOV" + "GOV" stays
     "USAGOV"); prefixed agents (PETRARCH ``NGO~``) go in front ("NGO" + "ARN" -> "NGOARN").
     """
+    return _combine_code(country, tuple(sectors), tuple(prefixes))
+
+
+@lru_cache(maxsize=4096)  # a few countries and sectors make most codes of a run
+def _combine_code(country: str | None, sectors: tuple[str, ...], prefixes: tuple[str, ...]) -> str:
     base = country or ""
     parts = [base[i : i + 3] for i in range(0, len(base), 3)]
     out = base
@@ -403,6 +410,15 @@ def day_after(iso_day: str) -> str:
 _IndexItem = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...], Entry]
 
 
+def _one_word_entries(items: Sequence[_IndexItem], word: str) -> tuple[Entry, ...]:
+    """The entries of one-word phrases ``items`` (all with the same key) that ``word``'s case allows."""
+    entries: list[Entry] = []
+    for _keys, rules, written, entry in items:
+        if _case_ok(rules[0], written[0], word) and entry not in entries:
+            entries.append(entry)
+    return tuple(entries)
+
+
 class ActorKB:
     """Actors, their names, the sector vocabulary, and fast longest-match lookup over tokens.
 
@@ -419,10 +435,14 @@ class ActorKB:
         self.modifiers: dict[str, str] = {}
         self.sources: list[str] = []
         self._index: dict[str, list[_IndexItem]] = {}
-        # Per first word: the second words of its longer phrases, and its one-word phrases (built
-        # on first use, dropped when the index changes). Most lookups of a busy first word
-        # ("the" opens ~50 phrases) end there without scanning its phrases.
-        self._openings: dict[str, tuple[frozenset[str], list[_IndexItem]]] = {}
+        # Per first word: its longer phrases by their second word, and its one-word phrases (built
+        # on first use, dropped when the index changes). A busy first word ("the" opens ~50
+        # phrases) has only the few phrases that go on with the next word tried.
+        self._openings: dict[str, tuple[dict[str, list[_IndexItem]], list[_IndexItem]]] = {}
+        # (first word's key, the word as written) -> the entries of its one-word phrases that the
+        # word's case allows: the same few words ("government", "minister") recur in every article.
+        # Dropped with ``_openings``; it holds only words that open a phrase.
+        self._one_word: dict[tuple[str, str], tuple[Entry, ...]] = {}
         self._by_name: dict[str, list[str]] = {}
         self.sector_codes: set[str] = set()  # every agent and modifier code ("GOV", "MIL", "ELI")
         self.not_as_adjective: set[str] = set()  # agents that name no actor as adjectives ("official")
@@ -450,6 +470,7 @@ class ActorKB:
         bucket.append((keys, rules, tuple(tokens), entry))
         bucket.sort(key=lambda item: -len(item[0]))
         self._openings.clear()
+        self._one_word.clear()
 
     def add_actor(
         self, actor: Actor, forms: Iterable[tuple[str, str, tuple[str, ...]]] = (), case: str = "auto"
@@ -474,6 +495,7 @@ class ActorKB:
     def remove_actor(self, actor_id: str) -> None:
         self.actors.pop(actor_id, None)
         self._openings.clear()
+        self._one_word.clear()
         for key, bucket in list(self._index.items()):
             kept = [item for item in bucket if item[3].actor_id != actor_id]
             if kept:
@@ -528,59 +550,58 @@ class ActorKB:
     def match_at(self, words: Sequence[str], i: int, keys: Sequence[str] | None = None) -> Match | None:
         """The longest knowledge-base phrase starting at token ``i`` of ``words``, or None."""
         keys = keys if keys is not None else [word_key(w) for w in words]
-        bucket = self._index.get(keys[i])
+        key = keys[i]
+        bucket = self._index.get(key)
         if not bucket:
             return None
-        opening = self._openings.get(keys[i])
+        opening = self._openings.get(key)
         if opening is None:
-            opening = self._openings[keys[i]] = (
-                frozenset(item[0][1] for item in bucket if len(item[0]) > 1),
-                [item for item in bucket if len(item[0]) == 1],
-            )
-        if i + 1 >= len(words) or keys[i + 1] not in opening[0]:
-            bucket = opening[1]  # no longer phrase can match here: only the one-word ones
-            if not bucket:
-                return None
-        best_len = 0
-        entries: list[Entry] = []
-        for phrase_keys, rules, written, entry in bucket:
-            n = len(phrase_keys)
-            if n < best_len:
-                break
-            if i + n > len(words):
-                continue
-            # The second word first: it rules out most phrases of a busy bucket ("the ...") cheaply.
-            if n > 1 and keys[i + 1] != phrase_keys[1]:
-                continue
-            if n > 2 and tuple(keys[i + 2 : i + n]) != phrase_keys[2:]:
-                continue
-            if not all(_case_ok(rules[j], written[j], words[i + j]) for j in range(n)):
-                continue
-            if n > best_len:
-                best_len, entries = n, [entry]
-            elif entry not in entries:
-                entries.append(entry)
-        if not best_len:
-            return None
-        return Match(start=i, end=i + best_len, entries=tuple(entries))
+            longer: dict[str, list[_IndexItem]] = {}
+            for item in bucket:  # longest first, as in the bucket
+                if len(item[0]) > 1:
+                    longer.setdefault(item[0][1], []).append(item)
+            opening = self._openings[key] = (longer, [item for item in bucket if len(item[0]) == 1])
+        # A longer phrase wins over a one-word one; it can match only when the next word goes on with it.
+        longer_here = opening[0].get(keys[i + 1]) if i + 1 < len(words) else None
+        if longer_here:
+            best_len = 0
+            entries: list[Entry] = []
+            for phrase_keys, rules, written, entry in longer_here:
+                n = len(phrase_keys)
+                if n < best_len:
+                    break
+                if i + n > len(words):
+                    continue
+                if n > 2 and tuple(keys[i + 2 : i + n]) != phrase_keys[2:]:
+                    continue
+                if not all(_case_ok(rules[j], written[j], words[i + j]) for j in range(n)):
+                    continue
+                if n > best_len:
+                    best_len, entries = n, [entry]
+                elif entry not in entries:
+                    entries.append(entry)
+            if best_len:
+                return Match(i, i + best_len, tuple(entries))
+        word = words[i]
+        one = self._one_word.get((key, word))
+        if one is None:
+            one = self._one_word[(key, word)] = _one_word_entries(opening[1], word)
+        return Match(i, i + 1, one) if one else None
 
     def find(self, words: Sequence[str], keys: Sequence[str] | None = None) -> list[Match]:
         """Non-overlapping longest matches, left to right. ``keys`` are the words' ``word_key``s
         when the caller has them already."""
         keys = [word_key(w) for w in words] if keys is None else keys
-        index = self._index
         out: list[Match] = []
-        i = 0
-        while i < len(words):
-            if keys[i] not in index:  # most words start no phrase: skip the call
-                i += 1
-                continue
+        end = 0
+        # Only the few words that open some phrase are tried (picked out without a Python loop).
+        for i in compress(count(), map(self._index.__contains__, keys)):
+            if i < end:
+                continue  # inside the previous match
             m = self.match_at(words, i, keys)
-            if m is None:
-                i += 1
-                continue
-            out.append(m)
-            i = m.end
+            if m is not None:
+                out.append(m)
+                end = m.end
         return out
 
     def country_of_code(self, code: str | None) -> str | None:
