@@ -413,10 +413,13 @@ _WORDS = {
     "month": _MONTH_PREFIX,
     "full-month": re.compile(_FULL_MONTH),
     "weekday": re.compile(_WEEKDAY),
+    "relative": re.compile(r"last|next|this|coming|past"),
 }
 _ANY_CASE_WORDS = {
     "deixis": ("yesterday", "today", "tomorrow", "tonight", "night", "morning", "afternoon", "evening"),
     "unit": ("day", "week", "month", "year"),
+    "period": ("week", "month", "year"),
+    "ago": ("ago", "earlier", "before"),
 }
 _ANY_CASE_PATTERNS = {name: re.compile("|".join(ws), re.IGNORECASE) for name, ws in _ANY_CASE_WORDS.items()}
 _NEEDED_WORDS: dict[str, tuple[str, ...]] = {
@@ -426,13 +429,13 @@ _NEEDED_WORDS: dict[str, tuple[str, ...]] = {
     "month-day": ("month", "digit"),
     "day-month": ("full-month", "digit"),
     "month-year": ("full-month", "year"),
-    "relative-month": ("full-month",),
+    "relative-month": ("full-month", "relative"),
     "month": ("full-month",),
-    "relative-weekday": ("weekday",),
+    "relative-weekday": ("weekday", "relative"),
     "weekday": ("weekday",),
     "deictic": ("deixis",),
-    "relative-period": ("unit",),
-    "ago": ("unit",),
+    "relative-period": ("period",),
+    "ago": ("ago", "unit"),
     "year-attributive": ("year",),
     "year-possessive": ("year",),
     "year": ("year",),

@@ -378,16 +378,27 @@ def _word_ids(words: frozenset[str]) -> frozenset[int]:
 
 
 class _DocumentReading:
-    """What every sentence of one document reads: its entities (label, start, end), and the
-    indices of its tokens that are locative prepositions. Built once per document."""
+    """What every sentence of one document reads: its entities (is a place, start, end), the
+    GPE/LOC ones that may name a country, and the indices of its tokens that are locative
+    prepositions. Built once per document."""
 
     def __init__(self, doc: Doc, gaz: Gazetteer) -> None:
         import numpy
         from spacy.attrs import LOWER, POS
         from spacy.symbols import ADP
 
-        self.entities = doc.ents  # a new Span per entity each time it is read
-        self.ents = [(ent.label_, ent.start, ent.end) for ent in self.entities]
+        strings = doc.vocab.strings
+        # Labels as ids: reading ``label_`` looks its string up for every entity.
+        places = {strings[label] for label in PLACE_ENTITY_LABELS}
+        countries = {strings["GPE"], strings["LOC"]}
+        self.ents: list[tuple[bool, int, int]] = []
+        self.country_names: list[tuple[int, int]] = []
+        for ent in doc.ents:  # a new Span per entity each time it is read: read once
+            start, end, label = ent.start, ent.end, ent.label
+            self.ents.append((label in places, start, end))
+            if label in countries:
+                self.country_names.append((start, end))
+        self.starts = [ent[1] for ent in self.ents]
         prepositions = _word_ids(gaz.all_prepositions)
         self.prepositions: list[int] = []
         if len(doc):
@@ -398,25 +409,25 @@ class _DocumentReading:
                 i for i, lower in zip(adpositions.tolist(), lowers, strict=True) if lower in prepositions
             ]
 
-    def sentence_ents(self, sent: SpacySpan) -> list[tuple[str, int, int]]:
+    def sentence_ents(self, sent: SpacySpan) -> list[tuple[bool, int, int]]:
         """``sent.ents``: the entities from the sentence's start up to the first one that ends past it."""
         out = []
-        for ent in self.ents:
-            if ent[1] >= sent.start:
-                if ent[2] <= sent.end:
-                    out.append(ent)
-                else:
-                    break
+        for ent in self.ents[bisect.bisect_left(self.starts, sent.start) :]:
+            if ent[2] > sent.end:
+                break
+            out.append(ent)
         return out
 
 
 def _candidates(sent: SpacySpan, gaz: Gazetteer, reading: _DocumentReading | None = None) -> list[_Candidate]:
+    """The sentence's place names governed by a locative preposition (tier 0 or 1): subjects,
+    objects and possessors ("Kenya said", "accused Rwanda") are actors, not where things happened."""
     doc = sent.doc
     reading = reading or _DocumentReading(doc, gaz)
     found: dict[tuple[int, int], bool] = {}
     blocked: list[tuple[int, int]] = []
-    for label, ent_start, ent_end in reading.sentence_ents(sent):
-        if label in PLACE_ENTITY_LABELS:
+    for is_place, ent_start, ent_end in reading.sentence_ents(sent):
+        if is_place:
             found[(ent_start, ent_end)] = True
         else:  # a person, organisation, date... is not a place, whatever the gazetteer says
             blocked.append((ent_start, ent_end))
@@ -442,6 +453,9 @@ def _candidates(sent: SpacySpan, gaz: Gazetteer, reading: _DocumentReading | Non
         if any(start < e and s < end for s, e in blocked):
             continue
         span = doc[start:end]
+        tier = _locative_tier(span.root, gaz)
+        if tier > 1:
+            continue
         text = span.text
         # Entities carry a possessive or a leading article: "Ankara's", "the Netherlands".
         if span[-1].tag_ == "POS":
@@ -457,7 +471,7 @@ def _candidates(sent: SpacySpan, gaz: Gazetteer, reading: _DocumentReading | Non
                 start_char=span.start_char,
                 end_char=span.start_char + len(text),
                 text=text,
-                tier=_locative_tier(span.root, gaz),
+                tier=tier,
                 from_entity=found[(start, end)],
                 qualifier=qualifier,
             )
@@ -465,15 +479,14 @@ def _candidates(sent: SpacySpan, gaz: Gazetteer, reading: _DocumentReading | Non
     return out
 
 
-def _document_countries(doc: Doc, gaz: Gazetteer, ents: tuple[SpacySpan, ...] | None = None) -> set[str]:
-    """ISO2 codes of the countries a document names outright (for disambiguating cities).
-    ``ents`` is ``doc.ents`` when the caller has read it already."""
+def _document_countries(doc: Doc, gaz: Gazetteer, names: list[tuple[int, int]]) -> set[str]:
+    """ISO2 codes of the countries a document names outright (for disambiguating cities), from
+    its GPE and LOC entities ``names`` (start, end)."""
     out: set[str] = set()
-    for ent in doc.ents if ents is None else ents:
-        if ent.label_ in ("GPE", "LOC"):
-            for entry in gaz.lookup(ent.text):
-                if entry.kind == "country":
-                    out.add(entry.iso2)
+    for start, end in names:
+        for entry in gaz.lookup(doc[start:end].text):
+            if entry.kind == "country":
+                out.add(entry.iso2)
     return out
 
 
@@ -530,13 +543,14 @@ class DocumentPlaces:
             self._reading = _DocumentReading(self.doc, gaz)
         resolved: list[tuple[_Candidate, GazetteerEntry]] = []
         for cand in _candidates(sentence_span, gaz, self._reading):
-            if cand.tier > 1:
-                continue  # subjects, objects and possessors are actors, not where things happened
             entries = gaz.lookup(cand.text, alternates=cand.from_entity)
             if not entries:
                 continue
+            if len(entries) == 1:  # its own answer: the document's countries only rank several
+                resolved.append((cand, entries[0]))
+                continue
             if self._context is None:
-                self._context = _document_countries(self.doc, gaz, self._reading.entities)
+                self._context = _document_countries(self.doc, gaz, self._reading.country_names)
             resolved.append((cand, _choose(entries, cand.qualifier, self._context, gaz)))
         return _best(resolved)
 
