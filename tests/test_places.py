@@ -150,3 +150,17 @@ def test_gazetteer_cache_off(tmp_path, monkeypatch):
     assert places.cache_dir() is None
     assert places.load_gazetteer.__wrapped__().lookup("nairobi")[0].iso3 == "KEN"
     assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_gazetteer_entries_pickle_with_every_field() -> None:
+    """Entries pickle as constructor arguments (faster to load from the cache): each field must
+    come back, so a field added to the class must be added to ``__reduce__`` too."""
+    import pickle
+    from dataclasses import fields
+
+    from tidings.extract.places import GazetteerEntry
+
+    values = {f.name: f"v{i}" for i, f in enumerate(fields(GazetteerEntry))}
+    entry = GazetteerEntry(**values)  # type: ignore[arg-type]
+    back = pickle.loads(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+    assert {f.name: getattr(back, f.name) for f in fields(GazetteerEntry)} == values
