@@ -236,6 +236,35 @@ def test_store_accumulates_learned_roles_idempotently(tmp_path: Path) -> None:
         assert {"id", "name", "kind", "country", "sectors", "roles", "aliases", "wikidata"} <= set(marsh)
 
 
+def test_store_role_evidence_of_a_much_stated_role_is_read_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A role with more evidence than RANKED_READ_MAX_ROWS reads its first rows one role at a time
+    (bounded by an index) instead of ranking all of them: the role row must be the same."""
+    from tidings.store import Store
+    from tidings.store import knowledge as store_knowledge
+
+    # 60 articles, dates out of order, some missing or partial (how SQL orders those matters)
+    days = [
+        None if i % 9 == 0 else f"2024-{1 + (i * 7) % 12:02d}" + ("" if i % 4 else f"-{1 + i % 27:02d}")
+        for i in range(60)
+    ]
+    stated = [_learned(f"a{(i * 37) % 60:02d}", day) for i, day in enumerate(days)]
+    role_rows = {}
+    for name, limit in (("bounded", 50), ("ranked", 10**9)):
+        monkeypatch.setattr(store_knowledge, "RANKED_READ_MAX_ROWS", limit)
+        with Store.open(tmp_path / f"{name}.db") as store:
+            for i in range(0, 60, 6):  # batches, as an ingest writes them
+                store_knowledge.write_learned_roles(store, stated[i : i + 6])
+            (row,) = [r for r in store.rows("actor_roles") if r["origin"] == "learned"]
+            role_rows[name] = row
+    assert role_rows["bounded"] == role_rows["ranked"]
+    row = role_rows["bounded"]
+    assert row["count"] == 60
+    assert (row["start"], row["end"]) == (min(d for d in days if d), max(d for d in days if d))
+    assert len(json.loads(row["evidence"])) == store_knowledge.INLINE_EVIDENCE
+
+
 def test_kb_slug_transliterates_non_ascii_letters() -> None:
     from tidings.knowledge.kb import slug, transliterate
 

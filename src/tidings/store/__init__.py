@@ -150,6 +150,9 @@ actor_role_evidence = sa.Table(
     sa.Column("date", T),
     sa.Column("spans", T),
     sa.Column("text", T),
+    # A role's evidence in its (date, article) order: its first rows, count and date range are read
+    # from this index on every batch that states the role, without reading all its rows.
+    sa.Index("ix_actor_role_evidence_order", "role_id", "date", "article_id"),
 )
 
 # ---- quotes (tidings.extract.quotes) --------------------------------------------------------
