@@ -269,6 +269,32 @@ def test_aggregation_after_a_full_pass_regroups_only_what_new_mentions_touch(tmp
         assert not needs_full_regroup(db)
 
 
+@pytest.mark.parametrize("killed_at", ["set_event_keys", "write_event_bases"])
+def test_aggregation_killed_while_writing_is_caught_up(tmp_path, monkeypatch, killed_at) -> None:
+    """Keys are written before bases: a run killed before either is written leaves the new
+    mentions without bases, so the next run regroups them (an earlier mention a new place joins
+    included). Bases written first would have marked them done with only the coder's keys."""
+    from tidings.store import event_queries
+
+    a, b, c = _articles_and_findings()
+    with Store.open(tmp_path / "inc.db") as db:
+        db.write([b])
+        aggregate(db)
+        db.write([a, c])
+
+        def killed(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as patch:
+            patch.setattr(event_queries, killed_at, killed)
+            with pytest.raises(KeyboardInterrupt):
+                aggregate(db)
+        aggregate(db)
+        caught_up = {r["id"]: r["event_key"] for r in event_mentions(db)}
+        assert aggregate(db, full=True) == 2
+        assert {r["id"]: r["event_key"] for r in event_mentions(db)} == caught_up
+
+
 def test_incremental_aggregation_rekeys_earlier_mentions_a_new_place_joins(tmp_path) -> None:
     """A placeless mention stored first is its own event; when a later article places the same
     event, the earlier mention joins that placed event, as a full pass would have it."""

@@ -172,6 +172,7 @@ def _batches(items: Iterable[Article], size: int, tail: int = 0) -> Iterator[lis
     one worker could still be parsing a batch for seconds while the others have nothing left. The
     end is seen by reading ``size + tail`` items ahead, a bounded look-ahead.
     """
+    size = max(1, size)
     ahead: deque[Article] = deque()
     for item in items:
         ahead.append(item)

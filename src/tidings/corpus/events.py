@@ -240,7 +240,8 @@ def aggregate(store: Any, full: bool | None = None, count: bool = True) -> int:
     Incremental: mentions are only ever grouped within one base key (the same-event key without
     the place), so only the bases of new mentions are regrouped, and memory and time follow the
     new mentions, not the database. A full pass (``full=True``, or when aggregated mentions were
-    removed by rewriting an article, or for mentions keyed before bases were kept) regroups all.
+    removed by rewriting an article, or for mentions keyed before bases were kept, or when no full
+    pass has run on the database yet) regroups all.
     The keys are the same either way (tested).
     """
     from tidings.store.event_queries import (
@@ -257,16 +258,21 @@ def aggregate(store: Any, full: bool | None = None, count: bool = True) -> int:
         full = needs_full_regroup(store)
     if full:
         rows = list(iter_event_mentions(store))
-        write_event_bases(store, _bases(rows), replace_all=True)
+        bases = _bases(rows)
     else:
-        new = _bases(iter_unaggregated_mentions(store))
-        if not new:
+        fresh = list(iter_unaggregated_mentions(store))
+        if not fresh:
             return count_event_keys(store) if count else 0
-        write_event_bases(store, new)
-        rows = mentions_of_bases(store, [b["base"] for b in new])
+        bases = _bases(fresh)
+        # the stored mentions of the bases the new ones touch, and the new ones (no base yet)
+        rows = mentions_of_bases(store, [b["base"] for b in bases]) + fresh
     found = aggregate_rows(rows)
     keys = {mention_id: event.id for event in found for mention_id in event.mention_ids}
+    # Keys first, bases (and, after a full pass, the flag that says one ran) last: a run killed
+    # in between leaves mentions without bases, which the next run regroups; the other order
+    # would leave them based but keyed by the event coder alone, and never regrouped.
     set_event_keys(store, keys)
+    write_event_bases(store, bases, replace_all=full)
     return count_event_keys(store) if count else len(keys)
 
 

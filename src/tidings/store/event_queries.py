@@ -169,11 +169,8 @@ _HAS_BASE = sa.exists().where(event_bases.c.mention_id == events.c.id)
 def needs_full_regroup(store: Store) -> bool:
     """Whether event keys must be regrouped over every mention: no full pass has run on this
     database yet (a new one, or one whose mentions were keyed before bases were kept), or
-    aggregated mentions were removed since (an article was rewritten).
-
-    The flag is "0" only after a full pass. Mentions arrive keyed by the event coder, so "keyed but
-    without a base" cannot tell an old database from new mentions: it made every run a full pass.
-    """
+    aggregated mentions were removed since (an article was rewritten). The flag is "0" only after
+    a full pass."""
     with store.engine.connect() as conn:
         flag = conn.execute(sa.select(meta.c.value).where(meta.c.key == EVENTS_REGROUP)).scalar()
     return flag != "0"
