@@ -9,7 +9,8 @@ spaCy pipeline and knowledge (inherited from the parent where processes fork, lo
 where they spawn); with one worker on more than one core, a forked process parses and the parent
 extracts (see ``LocalEngine``). The parent process stays the single writer and writes batches in
 input order, so the output does not depend on the number of workers. At most
-``IN_FLIGHT_PER_WORKER`` batches per worker are queued, so memory does not grow with corpus size.
+``IN_FLIGHT_PER_WORKER`` batches' worth of articles per worker are queued, so memory does not grow
+with corpus size.
 """
 
 from __future__ import annotations
@@ -335,17 +336,25 @@ class LocalEngine:
             max(1, self.workers), initializer=_init_pool_worker, initargs=(self.model, self.knowledge_options)
         ) as pool:
             queue: deque[tuple[list[Article], Any]] = deque()
-            in_flight = max(1, self.workers) * IN_FLIGHT_PER_WORKER
+            # Counted in articles, in units of the first batch: the small batches at the end of a
+            # run (see _batches) keep as much work queued as whole ones, so that the workers do not
+            # run dry while this process runs the corpus steps (run once the input is read).
+            in_flight = 0
+            queued = 0
 
             def finished() -> list[tuple[Article, Findings | StoreRows]]:
+                nonlocal queued
                 sent, result = queue.popleft()
+                queued -= len(sent)
                 rows = rows_of_parsed(sent, result.get()) if split else result.get()
                 return list(zip(sent, rows, strict=True))
 
             for batch in batches:
+                in_flight = in_flight or max(1, self.workers) * IN_FLIGHT_PER_WORKER * len(batch)
                 task = (parse_batch, ([a.text for a in batch],)) if split else (rows_batch, (batch,))
                 queue.append((batch, pool.apply_async(*task)))
-                if len(queue) >= in_flight:
+                queued += len(batch)
+                if queued >= in_flight:
                     yield finished()
             while queue:
                 yield finished()
