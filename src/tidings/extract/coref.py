@@ -20,7 +20,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from operator import add
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -145,25 +146,33 @@ def token_strings(doc: Doc, hashes: list[int]) -> list[str]:
     return list(map(texts.__getitem__, hashes))
 
 
+class Children(dict):  # type: ignore[type-arg]
+    """The children of each token in order (``token.children``) by token index: only tokens that
+    have some are stored (most words have none), the others read as an empty list."""
+
+    def __missing__(self, i: int) -> list[Any]:
+        return []
+
+
 class DocColumns:
     """The parse of one document as plain per-token lists, read from spaCy's arrays in one call and
     shared by the stages that read the same document (the actor stage finds it on ``References``):
     every ``doc[i]`` makes a new Token and every string attribute of a Token a new str."""
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, IDX, LOWER, ORTH, POS, SPACY
+        from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LOWER, ORTH, POS, SPACY
 
         from tidings.extract import sentence_index
 
         self.doc = doc
         self.tokens: list[Token] = list(doc)
         self.n = n = len(self.tokens)
-        columns = (
-            doc.to_array([ORTH, LOWER, POS, DEP, ENT_IOB, SPACY, IDX, ENT_TYPE]).T.tolist()
-            if n
-            else [[] for _ in range(8)]
-        )
+        array = doc.to_array([ORTH, LOWER, POS, DEP, ENT_IOB, SPACY, IDX, ENT_TYPE, HEAD]) if n else None
+        columns = array[:, :8].T.tolist() if array is not None else [[] for _ in range(8)]
         orth, lower_ids, pos, dep_ids, iob, space, idx, ent_type_ids = columns
+        # ``token.head.i``: HEAD holds the offset to the head (signed; a root is its own head)
+        offsets = array[:, 8].astype("int64").tolist() if array is not None else []
+        self.head_of: list[int] = list(map(add, offsets, range(n)))
         self.texts = token_strings(doc, orth)  # ``token.text``
         self.lower_ids: list[int] = lower_ids  # ``token.lower``
         self.pos: list[int] = pos  # ``token.pos``, a ``spacy.symbols`` id
@@ -173,9 +182,24 @@ class DocColumns:
         self.idx: list[int] = idx  # ``token.idx``
         self.ent_type_ids: list[int] = ent_type_ids  # ``token.ent_type``, 0 outside any entity
         self.sent_of = sentence_index(doc) if n else []
+        self._children: Children | None = None
         self._lowers: list[str] | None = None
         self._deps: list[str] | None = None
         self._text: str | None = None
+
+    @property
+    def children(self) -> Children:
+        """``[c.i for c in token.children]`` of every token, in order."""
+        if self._children is None:
+            children = Children()
+            for i, head in enumerate(self.head_of):
+                if head != i:  # a root is its own head, not its own child
+                    if head in children:
+                        children[head].append(i)
+                    else:
+                        children[head] = [i]
+            self._children = children
+        return self._children
 
     @property
     def lowers(self) -> list[str]:
@@ -286,21 +310,15 @@ def resolve_references(doc: Doc) -> References:
     person_label = get_string_id("PERSON")
     ents = doc.ents  # a new tuple of new Spans on every read
     sent_index = columns.sent_of
-    texts, lower_hash, pos, dep, iob, space = (
+    texts, lower_hash, pos, dep, iob = (
         columns.texts,
         columns.lower_ids,
         columns.pos,
         columns.dep_ids,
         columns.iob,
-        columns.space,
     )
 
-    def text_of(start: int, end: int) -> str:
-        """``doc[start:end].text`` for a non-empty range, from the token texts and spaces."""
-        return (
-            "".join([texts[k] + " " if space[k] else texts[k] for k in range(start, end - 1)])
-            + texts[end - 1]
-        )
+    text_of = columns.span_text  # ``doc[start:end].text``
 
     in_quote = _inside_quotes(texts)
 

@@ -574,11 +574,11 @@ class _Coder:
         self.options = patterns.options
         self.findings = findings
         import numpy
-        from spacy.attrs import HEAD, LEMMA, ORTH
+        from spacy.attrs import LEMMA, ORTH
         from spacy.strings import hash_string
         from spacy.symbols import AUX, NOUN, PROPN, VERB
 
-        from tidings.extract.coref import DocColumns
+        from tidings.extract.coref import Children, DocColumns
 
         # The parse as per-token lists, shared with the stages before this one (the references
         # stage builds them): the coder reads the same few attributes of the same tokens again and
@@ -595,22 +595,20 @@ class _Coder:
         self._verb_pos = (VERB, AUX)  # ``token.pos_ in ("VERB", "AUX")``
         self._noun_pos = (NOUN, PROPN)  # ``token.pos_ in ("NOUN", "PROPN")``
 
-        # Lemma and form ids and heads of every token in one call (a spaCy Token object per token
-        # costs more than most tests made on it). The word, lemma and form ids stay in numpy: made
-        # into Python ints (64-bit hashes) they cost more than the tests made on them.
-        columns = doc.to_array([LEMMA, ORTH, HEAD]) if len(doc) else numpy.zeros((0, 3), "uint64")
+        # Lemma and form ids of every token in one call (a spaCy Token object per token costs more
+        # than most tests made on it). The word, lemma and form ids stay in numpy: made into
+        # Python ints (64-bit hashes) they cost more than the tests made on them.
+        columns = doc.to_array([LEMMA, ORTH]) if len(doc) else numpy.zeros((0, 2), "uint64")
         lower = numpy.array(doc_columns.lower_ids, dtype="uint64")
         self._id_columns = (lower, columns[:, 0], columns[:, 1])  # LOWER, LEMMA, ORTH
-        # ``token.head.i`` (HEAD is the offset to the head, read back as signed)
-        self._heads: list[int] = (columns[:, 2].view("int64") + numpy.arange(len(doc))).tolist()
+        self._heads: list[int] = doc_columns.head_of  # ``token.head.i``
         # ``list(token.children)`` of every token, in order: the coder reads the children of the
         # same tokens many times (a verb's, for its subject, objects, negation, modality...), and
         # ``children`` makes new Tokens each time
-        tokens, kids = self._tokens, [[] for _ in self._tokens]
-        for i, head in enumerate(self._heads):
-            if head != i:
-                kids[head].append(tokens[i])
-        self._kids: list[list[Token]] = kids
+        tokens = self._tokens
+        self._kids: dict[int, list[Token]] = Children(
+            {head: [tokens[c] for c in kids] for head, kids in doc_columns.children.items()}
+        )
         self._and_or = frozenset(  # the tokens that are "and" or "or"
             ((lower == numpy.uint64(hash_string("and"))) | (lower == numpy.uint64(hash_string("or"))))
             .nonzero()[0]

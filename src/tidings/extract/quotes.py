@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from operator import add
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -515,23 +516,6 @@ class _TokenColumn(dict):  # type: ignore[type-arg]
         return value
 
 
-class _Children(dict):  # type: ignore[type-arg]
-    """The children of each token in order (``token.children``) by token index; none for a token
-    that is not listed."""
-
-    def __init__(self, head_of: list[int]) -> None:
-        super().__init__()
-        for i, head in enumerate(head_of):
-            if head != i:  # a root is its own head, not its own child
-                if head in self:
-                    self[head].append(i)
-                else:
-                    self[head] = [i]
-
-    def __missing__(self, i: int) -> list[int]:
-        return []
-
-
 @dataclass(frozen=True)
 class _SpacyIds:
     """The spaCy ids the reader uses, imported once (an import statement in a function that runs
@@ -542,23 +526,17 @@ class _SpacyIds:
     verbal: tuple[int, ...]  # the ``POS`` codes of cue candidates
 
 
-_SPACY_IDS: list[_SpacyIds] = []
-
-
+@cache
 def _spacy_ids() -> _SpacyIds:
-    if not _SPACY_IDS:
-        from spacy.attrs import HEAD, IS_PUNCT, IS_SPACE
-        from spacy.parts_of_speech import NAMES
-        from spacy.symbols import AUX, VERB
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+    from spacy.parts_of_speech import NAMES
+    from spacy.symbols import AUX, VERB
 
-        _SPACY_IDS.append(
-            _SpacyIds(
-                columns=[HEAD, IS_PUNCT, IS_SPACE],
-                pos_names={int(code): name for code, name in NAMES.items()},
-                verbal=(VERB, AUX),
-            )
-        )
-    return _SPACY_IDS[0]
+    return _SpacyIds(
+        columns=[IS_PUNCT, IS_SPACE],
+        pos_names={int(code): name for code, name in NAMES.items()},
+        verbal=(VERB, AUX),
+    )
 
 
 def _positions(values: list[Any], wanted: Iterable[Any]) -> list[int]:
@@ -610,10 +588,10 @@ class _Context:
         self.tags = _TokenColumn(self.tok, "tag_")
         self.left_edge = _TokenColumn(self.tok, "left_edge")
         self.right_edge = _TokenColumn(self.tok, "right_edge")
-        # ``is_punct`` and ``is_space`` (0 or 1) of every token, and its head (stored as an offset)
-        offsets, self.punct, self.space = doc.to_array(spacy_ids.columns).astype("int64").T.tolist()
-        self.head_of: list[int] = list(map(add, offsets, range(n)))
-        self.kids = _Children(self.head_of)
+        # ``is_punct`` and ``is_space`` (0 or 1) of every token
+        self.punct, self.space = doc.to_array(spacy_ids.columns).astype("int64").T.tolist()
+        self.head_of: list[int] = columns.head_of
+        self.kids = columns.children  # ``token.children`` as indices
         # Cue candidates: verbs (for the lexicon) and first words of phrase cues ("according"), found
         # with ``list.index`` (a scan in C) rather than a test per token.
         verbal = _positions(columns.pos, spacy_ids.verbal)
