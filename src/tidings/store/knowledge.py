@@ -194,6 +194,7 @@ def _first_evidence(
     e = actor_role_evidence
     out: dict[str, list[dict[str, Any]]] = {rid: [] for rid in rids}
     few = [rid for rid in rids if counts.get(rid, 0) <= RANKED_READ_MAX_ROWS]
+    many = [rid for rid in rids if counts.get(rid, 0) > RANKED_READ_MAX_ROWS]
     rows: list[Any] = []
     if few:
         rank = sa.func.row_number().over(partition_by=e.c.role_id, order_by=(e.c.date, e.c.article_id))
@@ -204,15 +205,11 @@ def _first_evidence(
             .order_by(ranked.c.role_id, ranked.c.rank)
         )
         rows.extend(conn.execute(query).mappings())
-    for rid in rids:
-        if counts.get(rid, 0) > RANKED_READ_MAX_ROWS:
-            query = (
-                sa.select(e)
-                .where(e.c.role_id == rid)
-                .order_by(e.c.date, e.c.article_id)
-                .limit(INLINE_EVIDENCE)
-            )
-            rows.extend(conn.execute(query).mappings())
+    for rid in many:
+        query = (
+            sa.select(e).where(e.c.role_id == rid).order_by(e.c.date, e.c.article_id).limit(INLINE_EVIDENCE)
+        )
+        rows.extend(conn.execute(query).mappings())
     for row in rows:
         out[row["role_id"]].append(
             {
