@@ -1211,11 +1211,11 @@ class _Resolver:
 
     def _char_span(self, start: int, end: int) -> Span:
         """The characters of tokens [start, end): ``doc[start:end]``'s start_char and end_char."""
-        idx = self.columns.idx
         if end <= start:  # an empty span sits at its start token, or at the end of the text
+            idx = self.columns.idx
             at = idx[start] if start < len(idx) else idx[-1] + len(self.words[-1])
             return Span(at, at)
-        return Span(idx[start], idx[end - 1] + len(self.words[end - 1]))
+        return Span(*self.columns.char_range(start, end))
 
     def _unknown_org(self, head: Token, start: int, end: int, ent: Any) -> ActorMention:
         res = _Resolution(f"org/{slug(ent.text)}", ent.text, "organisation", None, None, (), None, "ner-org")

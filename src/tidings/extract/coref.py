@@ -225,11 +225,16 @@ class DocColumns:
             self._text = "".join(pieces)
         return self._text
 
+    def char_range(self, start: int, end: int) -> tuple[int, int]:
+        """``doc[start:end]``'s ``start_char`` and ``end_char``, for a non-empty token range."""
+        return self.idx[start], self.idx[end - 1] + len(self.texts[end - 1])
+
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``."""
         if end <= start:
             return ""
-        return self.text[self.idx[start] : self.idx[end - 1] + len(self.texts[end - 1])]
+        first, last = self.char_range(start, end)
+        return self.text[first:last]
 
 
 @dataclass(frozen=True)

@@ -586,6 +586,7 @@ class _Coder:
         doc_columns = getattr(findings.references, "columns", None)
         if doc_columns is None or doc_columns.doc is not doc:
             doc_columns = DocColumns(doc)
+        self._columns = doc_columns
         self._tokens: list[Token] = doc_columns.tokens  # ``doc[i]``
         self._deps: list[str] = doc_columns.deps  # ``token.dep_``
         self._lowers: list[str] = doc_columns.lowers  # ``token.lower_``
@@ -1753,7 +1754,7 @@ class _Coder:
 
     def _char_span(self, start: int, end: int) -> Span:
         """The characters of tokens ``start:end`` (``doc[start:end]``'s, without the spaCy Span)."""
-        return Span(self._offsets[start], self._offsets[end - 1] + len(self._texts[end - 1]))
+        return Span(*self._columns.char_range(start, end))
 
     def _entry(self, code: str) -> Any:
         """The codebook entry of a code (looked up once per document and code)."""
