@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from itertools import compress, count
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from tidings.extract.coref import DocColumns, token_strings
+from tidings.extract.coref import DocColumns
 from tidings.knowledge.kb import (
     NON_COUNTRY_CODES,
     Actor,
@@ -252,7 +252,7 @@ class _Resolver:
         self.words = columns.texts
         self.deps = columns.deps
         self.lowers = lowers = columns.lowers
-        self.pos_ = token_strings(doc, columns.pos)  # ``token.pos_``
+        self.pos_ = columns.pos_names  # ``token.pos_``
         self.person_label = doc.vocab.strings["PERSON"]  # ``token.ent_type`` of a PERSON entity
         # A lowercase word holds "’" where its text does ("’" has no case), and the text of the
         # document is built anyway for the mentions' texts.

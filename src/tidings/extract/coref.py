@@ -184,6 +184,7 @@ class DocColumns:
         self.sent_of = sentence_index(doc) if n else []
         self._children: Children | None = None
         self._lowers: list[str] | None = None
+        self._pos_names: list[str] | None = None
         self._deps: list[str] | None = None
         self._text: str | None = None
 
@@ -207,6 +208,13 @@ class DocColumns:
         if self._lowers is None:
             self._lowers = token_strings(self.doc, self.lower_ids)
         return self._lowers
+
+    @property
+    def pos_names(self) -> list[str]:
+        """``token.pos_`` of every token."""
+        if self._pos_names is None:
+            self._pos_names = token_strings(self.doc, self.pos)
+        return self._pos_names
 
     @property
     def deps(self) -> list[str]:

@@ -484,7 +484,7 @@ class _Draft:
 
 
 class _Column(dict):  # type: ignore[type-arg]
-    """One string attribute of the tokens (``pos_``, ``ent_type_``) by token index, looked up from
+    """One string attribute of the tokens (``ent_type_``) by token index, looked up from
     its integer code on first use (most tokens are never asked about)."""
 
     def __init__(self, codes: list[int], names: Any) -> None:
@@ -522,19 +522,16 @@ class _SpacyIds:
     for every document costs more than the attributes it reads)."""
 
     columns: list[int]  # what ``_Context`` reads with ``doc.to_array``, in this order
-    pos_names: dict[int, str]  # what ``token.pos_`` says for each ``POS`` code
     verbal: tuple[int, ...]  # the ``POS`` codes of cue candidates
 
 
 @cache
 def _spacy_ids() -> _SpacyIds:
     from spacy.attrs import IS_PUNCT, IS_SPACE
-    from spacy.parts_of_speech import NAMES
     from spacy.symbols import AUX, VERB
 
     return _SpacyIds(
         columns=[IS_PUNCT, IS_SPACE],
-        pos_names={int(code): name for code, name in NAMES.items()},
         verbal=(VERB, AUX),
     )
 
@@ -582,7 +579,7 @@ class _Context:
         self.idx: list[int] = columns.idx
         self.end_char: list[int] = list(map(add, self.idx, map(len, texts)))  # ``token.idx + len(token)``
         strings = doc.vocab.strings
-        self.poss = _Column(columns.pos, spacy_ids.pos_names)
+        self.poss = columns.pos_names
         self.ent_types = _Column(columns.ent_type_ids, strings)
         self.lemmas = _TokenColumn(self.tok, "lemma_")
         self.tags = _TokenColumn(self.tok, "tag_")
