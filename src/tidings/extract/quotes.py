@@ -34,6 +34,7 @@ import yaml
 
 from tidings.errors import TidingsError
 from tidings.extract.coref import DocColumns, References, resolve_references
+from tidings.knowledge import parse_yaml
 from tidings.types import Article, Finding, Findings, Span
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise TidingsError("E303", path=str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise TidingsError("E304", value=str(path), option="cues", detail=f"not valid YAML ({exc})") from exc
     if not isinstance(data, dict):

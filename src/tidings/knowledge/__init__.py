@@ -13,9 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tidings.types import stable_hash
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# libyaml's loader where PyYAML has it: ~8x faster than the pure-Python one, same data (checked on
+# every shipped YAML file).
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: Any) -> Any:
+    """Parse one YAML document (a string or an open file) safely, with the fastest loader
+    available; raises ``yaml.YAMLError`` on bad YAML. Every shipped data file is read through this."""
+    return yaml.load(text, Loader=_YAML_LOADER)
+
 
 # (attribute, module, loader function). Each loader takes keyword options and returns the part.
 LOADERS: tuple[tuple[str, str, str], ...] = (

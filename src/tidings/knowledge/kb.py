@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from tidings.errors import TidingsError
+from tidings.knowledge import parse_yaml
 from tidings.types import stable_hash
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
@@ -69,8 +70,6 @@ NAME_FUNCTION_WORDS = frozenset(
         "di",
     }
 )
-
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 # --------------------------------------------------------------------------------------------
@@ -830,7 +829,7 @@ def _add_agents(kb: ActorKB, data: Mapping[str, Any]) -> int:
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_YAML_LOADER) or {}
+            return parse_yaml(handle) or {}
     except OSError as exc:
         raise TidingsError("E303", path=str(path)) from exc
     except yaml.YAMLError as exc:
