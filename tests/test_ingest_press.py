@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from tidings.ingest import ReadOptions, Unit, read_paths, read_unit
-from tidings.ingest.press import country_code, find_agency, join_paragraphs, parse_date_line
+from tidings.ingest.press import (
+    LANGUAGE_NAMES,
+    country_code,
+    find_agency,
+    join_paragraphs,
+    language_code,
+    parse_date_line,
+)
 from tidings.types import Article, Rejected
 
 BASIC = """The Meridian Herald - Global Edition (USA)
@@ -197,6 +204,19 @@ def test_country_and_language_names() -> None:
     assert country_code("South Korea") == "KOR"
     assert country_code("Narnia") is None
     assert find_agency("JANE DOE and JOHN ROE") is None
+    assert language_code("English") == "en"
+    assert language_code(" FRENCH ") == "fr"
+    assert language_code("Tagalog") == "tl"  # not in the shortcut table: pycountry answers
+    assert language_code("Klingonese") is None
+
+
+def test_language_shortcuts_agree_with_pycountry() -> None:
+    """The shortcut table must give what the pycountry lookup it short-cuts gives."""
+    import pycountry
+
+    for name, code in LANGUAGE_NAMES.items():
+        language = pycountry.languages.lookup(name)
+        assert (getattr(language, "alpha_2", None) or language.alpha_3) == code, name
 
 
 def test_oversized_file_is_rejected_before_reading(tmp_path: Path) -> None:
