@@ -11,6 +11,7 @@ from tidings.corpus.events import (
     aggregate,
     aggregate_rows,
     event_key,
+    event_keys,
     events_from_store,
     group_mentions,
     key_of_row,
@@ -146,6 +147,16 @@ def test_corpus_events_placeless_mention_joins_only_unambiguous_event() -> None:
     assert [len(g) for g in group_mentions(rows)] == [2]
     rows.append(dict(base, id="3", place="Mombasa"))
     assert sorted(len(g) for g in group_mentions(rows)) == [1, 1, 1]
+
+
+def test_event_keys_are_the_aggregated_event_ids(store) -> None:
+    """The aggregation step stores event_keys(); readers group by it as aggregate_rows groups."""
+    rows = event_mentions(store)
+    rows.append(dict(VISIT, id="x1", article_id="z", published="2024-03-07", sentence=0, place=None))
+    rows.append(dict(VISIT, id="x2", article_id="z", published="2024-03-07", sentence=1, place="Mombasa"))
+    expected = {m: event.id for event in aggregate_rows(rows) for m in event.mention_ids}
+    assert event_keys(rows) == expected
+    assert len(set(expected.values())) < len(expected)  # some mentions share an event
 
 
 def test_corpus_events_key_of_row_matches_event_key() -> None:

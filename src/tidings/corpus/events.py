@@ -194,18 +194,39 @@ def group_mentions(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]
     return groups
 
 
+def _placed(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """The mention an event takes its place from: the earliest that has one, else the first."""
+    return next((m for m in members if m.get("place")), members[0])
+
+
+def _event_id(members: list[dict[str, Any]], placed: dict[str, Any]) -> str:
+    """An event's id: the key of its placed mention, or its first mention's key without a place."""
+    return key_of_row(placed) if placed.get("place") else key_of_row(members[0], with_place=False)
+
+
+def event_keys(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Each mention's event id (the ``Event.id`` that ``aggregate_rows`` gives its event), without
+    building the events: what the aggregation step after an ingest stores."""
+    keys: dict[str, str] = {}
+    for members in group_mentions(rows):
+        event_id = _event_id(members, _placed(members))
+        for m in members:
+            keys[str(m.get("id"))] = event_id
+    return keys
+
+
 def aggregate_rows(rows: Iterable[dict[str, Any]]) -> list[Event]:
     """Events from mention rows (``tidings.store.event_queries`` rows: events columns + article fields)."""
     out: list[Event] = []
     for members in group_mentions(rows):
         first = members[0]
-        placed = next((m for m in members if m.get("place")), first)
+        placed = _placed(members)
         values = {name: first.get(name) for name in _CARRIED}
         values.update({name: placed.get(name) for name in _PLACE_FIELDS})
         article_ids = sorted({str(m.get("article_id")) for m in members})
         out.append(
             Event(
-                id=key_of_row(placed) if placed.get("place") else key_of_row(first, with_place=False),
+                id=_event_id(members, placed),
                 **values,
                 negated=all(bool(m.get("negated")) for m in members),
                 historical=all(bool(m.get("historical")) for m in members),
@@ -266,8 +287,7 @@ def aggregate(store: Any, full: bool | None = None, count: bool = True) -> int:
         bases = _bases(fresh)
         # the stored mentions of the bases the new ones touch, and the new ones (no base yet)
         rows = mentions_of_bases(store, [b["base"] for b in bases]) + fresh
-    found = aggregate_rows(rows)
-    keys = {mention_id: event.id for event in found for mention_id in event.mention_ids}
+    keys = event_keys(rows)
     # Keys first, bases (and, after a full pass, the flag that says one ran) last: a run killed
     # in between leaves mentions without bases, which the next run regroups; the other order
     # would leave them based but keyed by the event coder alone, and never regrouped.
