@@ -299,29 +299,23 @@ def assign_clusters(store: Any, batch: int = 500, summary: bool = True) -> dict[
             methods = set()
             continue
         sigs = sorted(sigs + fresh, key=lambda sig: sig.article_id)
-        keys = {sig.article_id: _keys_of(sig) for sig in sigs}
         if fresh:
-            store.write_signatures(
-                fresh_rows, [b for sig in fresh for b in _band_rows(sig, keys[sig.article_id])]
-            )
+            store.write_signatures(fresh_rows, [b for sig in fresh for b in _band_rows(sig, _keys_of(sig))])
             computed += len(fresh)
-        _join_clusters(store, sigs, keys)
+        _join_clusters(store, sigs)
     counts = store.cluster_summary() if summary else {}
     counts["signatures_computed"] = computed
     return counts
 
 
-def _join_clusters(store: Any, sigs: list[_Signature], keys: dict[str, list[str]]) -> None:
-    """Union the new articles ``sigs`` with their stored near-duplicates and write the clusters."""
+def _join_clusters(store: Any, sigs: list[_Signature]) -> None:
+    """Union the new articles ``sigs`` with their stored near-duplicates and write the clusters.
+
+    Candidates are the articles sharing an LSH band key (``_keys_of``, stored with each signature)
+    with a new one."""
     candidates: dict[str, set[str]] = {sig.article_id: set() for sig in sigs}
-    by_key: dict[str, list[str]] = {}
-    for article_id, ks in keys.items():
-        for key in ks:
-            by_key.setdefault(key, []).append(article_id)
-    for key, other in store.band_matches(list(by_key)):
-        for article_id in by_key[key]:
-            if other != article_id:
-                candidates[article_id].add(other)
+    for article_id, other in store.band_neighbours(list(candidates)):
+        candidates[article_id].add(other)
     exact_of: dict[str, list[str]] = {}
     for sig in sigs:
         exact_of.setdefault(sig.exact, []).append(sig.article_id)

@@ -500,11 +500,19 @@ class Store:
                 delete_in(conn, table, table.c.article_id, ids)
             _insert_signatures(conn, rows, bands)
 
-    def band_matches(self, keys: Sequence[str]) -> list[tuple[str, str]]:
-        """(key, article_id) of stored band keys among ``keys``."""
-        b = article_bands
+    def band_neighbours(self, ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(article_id, other) for each article of ``ids`` and each other stored article that
+        shares one of its LSH band keys: a self-join in the database (through the key index),
+        rather than sending every band key of the new articles to it and back."""
+        mine, other = article_bands.alias("mine"), article_bands.alias("other")
+        query = (
+            sa.select(mine.c.article_id, other.c.article_id)
+            .distinct()
+            .join_from(mine, other, other.c.key == mine.c.key)
+            .where(other.c.article_id != mine.c.article_id)
+        )
         with self.engine.connect() as conn:
-            return [(r[0], r[1]) for r in select_in(conn, sa.select(b.c.key, b.c.article_id), b.c.key, keys)]
+            return [(r[0], r[1]) for r in select_in(conn, query, mine.c.article_id, ids)]
 
     def exact_matches(self, exacts: Sequence[str]) -> list[tuple[str, str]]:
         """(exact, article_id) of stored signatures whose word-sequence hash is among ``exacts``."""
