@@ -48,6 +48,18 @@ def test_article_id_value_is_frozen() -> None:
     )
 
 
+def test_stable_hash_values_are_frozen() -> None:
+    # Every stored id is a stable_hash: its bytes (parts, each followed by U+001F) must not change.
+    from tidings.types import spans_to_json, stable_hash
+
+    assert stable_hash("entities", "3f2a", "[[0,5]]", "ner/spacy") == "9a1b74d3e28ce004a1f9"
+    assert stable_hash("knowledge/1", None, 7, "Ankara–Kyiv", length=12) == "07a9feda3ea5"
+    assert stable_hash() == "e3b0c44298fc1c149afb"  # sha256 of nothing
+    assert spans_to_json((Span(3, 9),)) == "[[3,9]]"
+    assert spans_to_json((Span(3, 9), Span(12, 20))) == "[[3,9],[12,20]]"
+    assert spans_to_json(()) == "[]"
+
+
 def _findings(article: Article, label: str = "GPE") -> Findings:
     return Findings(
         article_id=article.id,
