@@ -89,13 +89,13 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 
 def _country(name: str) -> str | None:
     """ISO3 code when the name is exactly a country (no fuzzy match: "(London)" is a city)."""
-    import pycountry
-
     from tidings.ingest.press import COUNTRY_NAMES
 
     key = name.strip().lower()
     if key in COUNTRY_NAMES:
         return COUNTRY_NAMES[key]
+    import pycountry  # only when the table has no answer, as in press.country_code
+
     try:
         return str(pycountry.countries.lookup(key).alpha_3)
     except LookupError:
